@@ -1,0 +1,1 @@
+"""Plain-Python computations of the core app (no Django import)."""

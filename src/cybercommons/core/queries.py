@@ -1,0 +1,53 @@
+"""Reads of core's data, always through policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from cybercommons.core import policy
+from cybercommons.core.models import Country, Organisation, Progress
+
+
+def platform_stats(viewer: policy.Viewer) -> dict[str, int]:
+    return {
+        "countries": policy.countries(viewer).count(),
+        "organisations": policy.organisations(viewer).count(),
+    }
+
+
+def organisations_by_country(viewer: policy.Viewer, country: Country) -> QuerySet[Organisation]:
+    return policy.organisations(viewer).filter(country=country)
+
+
+def organisation_directory(viewer: policy.Viewer, *, stakeholder_type: str = "",
+                           country: str = "", q: str = "") -> QuerySet[Organisation]:
+    qs = policy.organisations(viewer).annotate(member_count=Count("memberships"))
+    if stakeholder_type:
+        qs = qs.filter(stakeholder_type=stakeholder_type)
+    if country:
+        qs = qs.filter(country__code=country.upper())
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+def progress_for(viewer: policy.Viewer, key: str) -> Progress | None:
+    """A progress record is visible to its owner, to staff, and to all when it has no owner."""
+    item = Progress.objects.filter(key=key).first()
+    if item is None:
+        return None
+    if item.owner_id is None or (viewer.is_authenticated and
+                                 (viewer.pk == item.owner_id or viewer.is_staff)):
+        return item
+    return None
+
+
+def country_summary(country: Country) -> dict[str, Any]:
+    return {
+        "code": country.code,
+        "name": country.name,
+        "region": country.region,
+        "subregion": country.subregion,
+    }

@@ -1,0 +1,437 @@
+"""Composite indices: a definition (indicators, goalposts, direction, weights, pillars),
+its validation, and a vectorised computation over every country and year.
+
+Scoring is the capped linear rescaling used by the ITU ICT Development Index: an
+indicator value ``v`` becomes ``100 * (v - worst) / (best - worst)``, capped to
+[0, 100]. For "higher is better" indicators ``worst`` is usually 0 and ``best`` the
+goalpost; for "lower is better" ones (prices) ``best`` is below ``worst``, which
+reverses the scale with the same formula. A pillar is the weighted mean of its
+indicator scores; the index is the weighted mean of its pillars.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cybercommons.economy.kernel.observations import GeoKind, Observation
+
+WEIGHT_TOLERANCE = 1e-6
+FloatArray = NDArray[np.float64]
+
+
+class Direction(StrEnum):
+    """Whether a larger raw value is better (Internet use) or worse (prices)."""
+
+    HIGHER_IS_BETTER = "higher"
+    LOWER_IS_BETTER = "lower"
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One indicator of an index: its goalposts, direction, pillar and weight.
+
+    ``best`` is the value that scores 100, ``worst`` the value that scores 0, both in
+    the indicator's own ``unit``. ``weight`` is the weight inside its pillar.
+    ``aliases`` are other codes that carry the same series (``IT.NET.USER.ZS`` for
+    ITU's ``i99H``). ``provenance`` says where the goalposts come from.
+    """
+
+    code: str
+    label: str
+    unit: str
+    pillar: str
+    best: float | None
+    worst: float | None
+    direction: Direction = Direction.HIGHER_IS_BETTER
+    weight: float = 1.0
+    aliases: tuple[str, ...] = ()
+    provenance: str = ""
+
+
+@dataclass(frozen=True)
+class PillarSpec:
+    """A pillar (sub-index): its code, label and weight in the overall index."""
+
+    code: str
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class MissingDataRule:
+    """What happens when indicators are missing.
+
+    A missing indicator is never imputed and never counted as zero: its weight is
+    shared among the indicators of the same pillar that have data. A pillar score is
+    computed only when the indicators with data carry at least ``min_pillar_share`` of
+    the pillar's weight. With ``require_all_pillars`` the index is computed only when
+    every pillar has a score; otherwise pillar weights are shared the same way.
+    """
+
+    min_pillar_share: float = 0.5
+    require_all_pillars: bool = True
+
+    def describe(self) -> str:
+        """The rule in one sentence, for country pages and API answers."""
+        share = f"{self.min_pillar_share:.0%}"
+        overall = (
+            "the index is computed only when every pillar has a score"
+            if self.require_all_pillars
+            else "the index is the weighted mean of the pillars that have a score"
+        )
+        return (
+            "Missing indicators are not imputed and not counted as zero: their weight is "
+            "shared among the indicators of the same pillar that have data; a pillar is "
+            f"scored only when indicators carrying at least {share} of its weight have "
+            f"data; {overall}."
+        )
+
+
+class IndexDefinitionError(ValueError):
+    """An index definition that cannot be computed, with every reason found."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("; ".join(self.reasons))
+
+
+@dataclass(frozen=True)
+class IndexDefinition:
+    """A composite index: pillars, indicators with goalposts and weights, missing-data rule."""
+
+    code: str
+    name: str
+    pillars: tuple[PillarSpec, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    missing: MissingDataRule = field(default_factory=MissingDataRule)
+    description: str = ""
+
+    def problems(self) -> list[str]:
+        """Every reason this definition cannot be computed; empty when it is sound."""
+        reasons: list[str] = []
+        if not self.pillars:
+            reasons.append("the index has no pillars")
+        if not self.indicators:
+            reasons.append("the index has no indicators")
+        reasons += _duplicates("pillar", [p.code for p in self.pillars])
+        reasons += _duplicates("indicator", [i.code for i in self.indicators])
+        pillar_codes = {p.code for p in self.pillars}
+        for pillar in self.pillars:
+            if not _finite(pillar.weight) or pillar.weight < 0:
+                reasons.append(f"pillar {pillar.code} has an invalid weight {pillar.weight}")
+        for spec in self.indicators:
+            reasons += _indicator_problems(spec, pillar_codes)
+        if self.pillars and all(_finite(p.weight) for p in self.pillars):
+            total = sum(p.weight for p in self.pillars)
+            if abs(total - 1.0) > WEIGHT_TOLERANCE:
+                reasons.append(f"pillar weights add up to {total:.6g}, not 1")
+        for pillar in self.pillars:
+            members = [i for i in self.indicators if i.pillar == pillar.code]
+            if not members:
+                reasons.append(f"pillar {pillar.code} has no indicators")
+                continue
+            if all(_finite(i.weight) for i in members):
+                total = sum(i.weight for i in members)
+                if abs(total - 1.0) > WEIGHT_TOLERANCE:
+                    reasons.append(
+                        f"indicator weights in pillar {pillar.code} add up to {total:.6g}, not 1"
+                    )
+        share = self.missing.min_pillar_share
+        if not _finite(share) or not 0 < share <= 1:
+            reasons.append(f"minimum pillar share must be in (0, 1], got {share}")
+        return reasons
+
+    def validate(self) -> IndexDefinition:
+        """Return the definition when sound; raise :class:`IndexDefinitionError` otherwise."""
+        reasons = self.problems()
+        if reasons:
+            raise IndexDefinitionError(reasons)
+        return self
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        """Indicator codes in definition order (the last axis of score arrays)."""
+        return tuple(i.code for i in self.indicators)
+
+    @property
+    def pillar_codes(self) -> tuple[str, ...]:
+        """Pillar codes in definition order (the last axis of pillar arrays)."""
+        return tuple(p.code for p in self.pillars)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for storage and the API (the inverse of :func:`definition_from_dict`)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "description": self.description,
+            "missing": {
+                "min_pillar_share": self.missing.min_pillar_share,
+                "require_all_pillars": self.missing.require_all_pillars,
+            },
+            "pillars": [{"code": p.code, "label": p.label, "weight": p.weight} for p in self.pillars],
+            "indicators": [
+                {
+                    "code": i.code,
+                    "label": i.label,
+                    "unit": i.unit,
+                    "pillar": i.pillar,
+                    "best": i.best,
+                    "worst": i.worst,
+                    "direction": i.direction.value,
+                    "weight": i.weight,
+                    "aliases": list(i.aliases),
+                    "provenance": i.provenance,
+                }
+                for i in self.indicators
+            ],
+        }
+
+
+def definition_from_dict(data: Mapping[str, Any]) -> IndexDefinition:
+    """Build a definition from plain data (a form, a JSON body); validates it.
+
+    Raises :class:`IndexDefinitionError` naming every problem, including missing keys.
+    """
+    reasons: list[str] = []
+    for key in ("code", "name", "pillars", "indicators"):
+        if key not in data:
+            reasons.append(f"missing key {key!r}")
+    if reasons:
+        raise IndexDefinitionError(reasons)
+    pillars = []
+    for position, raw in enumerate(data["pillars"], start=1):
+        try:
+            pillars.append(PillarSpec(str(raw["code"]), str(raw.get("label", raw["code"])), float(raw["weight"])))
+        except (KeyError, TypeError, ValueError) as error:
+            reasons.append(f"pillar {position}: {error!s}")
+    indicators = []
+    for position, raw in enumerate(data["indicators"], start=1):
+        try:
+            indicators.append(
+                IndicatorSpec(
+                    code=str(raw["code"]),
+                    label=str(raw.get("label", raw["code"])),
+                    unit=str(raw.get("unit", "")),
+                    pillar=str(raw["pillar"]),
+                    best=_optional_float(raw.get("best")),
+                    worst=_optional_float(raw.get("worst")),
+                    direction=Direction(raw.get("direction", Direction.HIGHER_IS_BETTER.value)),
+                    weight=float(raw.get("weight", 1.0)),
+                    aliases=tuple(raw.get("aliases", ())),
+                    provenance=str(raw.get("provenance", "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            reasons.append(f"indicator {position}: {error!s}")
+    if reasons:
+        raise IndexDefinitionError(reasons)
+    missing_raw = data.get("missing", {})
+    definition = IndexDefinition(
+        code=str(data["code"]),
+        name=str(data["name"]),
+        description=str(data.get("description", "")),
+        pillars=tuple(pillars),
+        indicators=tuple(indicators),
+        missing=MissingDataRule(
+            min_pillar_share=float(missing_raw.get("min_pillar_share", 0.5)),
+            require_all_pillars=bool(missing_raw.get("require_all_pillars", True)),
+        ),
+    )
+    return definition.validate()
+
+
+def _optional_float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    return float(value)
+
+
+def _finite(number: float | None) -> bool:
+    return number is not None and math.isfinite(number)
+
+
+def _duplicates(kind: str, codes: list[str]) -> list[str]:
+    seen: set[str] = set()
+    reasons = []
+    for code in codes:
+        if code in seen:
+            reasons.append(f"{kind} {code} is defined twice")
+        seen.add(code)
+    return reasons
+
+
+def _indicator_problems(spec: IndicatorSpec, pillar_codes: set[str]) -> list[str]:
+    reasons = []
+    if spec.pillar not in pillar_codes:
+        reasons.append(f"indicator {spec.code} belongs to unknown pillar {spec.pillar}")
+    if not _finite(spec.weight) or spec.weight < 0:
+        reasons.append(f"indicator {spec.code} has an invalid weight {spec.weight}")
+    if not _finite(spec.best):
+        reasons.append(f"indicator {spec.code} has no best goalpost (the value scoring 100)")
+    if not _finite(spec.worst):
+        reasons.append(f"indicator {spec.code} has no worst goalpost (the value scoring 0)")
+    if _finite(spec.best) and _finite(spec.worst):
+        assert spec.best is not None and spec.worst is not None
+        if spec.best == spec.worst:
+            reasons.append(f"indicator {spec.code} has equal goalposts ({spec.best})")
+        elif spec.direction is Direction.HIGHER_IS_BETTER and spec.best < spec.worst:
+            reasons.append(
+                f"indicator {spec.code} is 'higher is better' but its best goalpost "
+                f"{spec.best} is below its worst {spec.worst}"
+            )
+        elif spec.direction is Direction.LOWER_IS_BETTER and spec.best > spec.worst:
+            reasons.append(
+                f"indicator {spec.code} is 'lower is better' but its best goalpost "
+                f"{spec.best} is above its worst {spec.worst}"
+            )
+    return reasons
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Indicator values for many places and years: ``values[geo, year, indicator]``, NaN = none."""
+
+    geos: tuple[str, ...]
+    years: tuple[int, ...]
+    indicators: tuple[str, ...]
+    values: FloatArray
+
+    def __post_init__(self) -> None:
+        expected = (len(self.geos), len(self.years), len(self.indicators))
+        if self.values.shape != expected:
+            raise ValueError(f"panel values have shape {self.values.shape}, expected {expected}")
+
+    @classmethod
+    def from_observations(
+        cls,
+        observations: Iterable[Observation],
+        definition: IndexDefinition,
+        *,
+        countries_only: bool = True,
+    ) -> Panel:
+        """Arrange observations into a panel for ``definition``.
+
+        Why: the store holds long records; the computation wants one dense array. Only
+        totals (empty breakdown) are used; an indicator's aliases feed its column; when
+        several sources give the same cell, the indicator's own code wins over an alias,
+        then earlier aliases over later ones. Aggregates are left out unless
+        ``countries_only`` is False.
+        """
+        column_of: dict[str, tuple[int, int]] = {}
+        for column, spec in enumerate(definition.indicators):
+            column_of[spec.code] = (column, 0)
+            for priority, alias in enumerate(spec.aliases, start=1):
+                column_of.setdefault(alias, (column, priority))
+        cells: dict[tuple[str, int, int], tuple[int, float]] = {}
+        for obs in observations:
+            if obs.breakdown or (countries_only and obs.geo_kind is not GeoKind.COUNTRY):
+                continue
+            target = column_of.get(obs.indicator)
+            if target is None:
+                continue
+            column, priority = target
+            key = (obs.geo, obs.year, column)
+            held = cells.get(key)
+            if held is None or priority < held[0]:
+                cells[key] = (priority, obs.value)
+        geos = tuple(sorted({geo for geo, _, _ in cells}))
+        years = tuple(sorted({year for _, year, _ in cells}))
+        geo_at = {geo: i for i, geo in enumerate(geos)}
+        year_at = {year: i for i, year in enumerate(years)}
+        values = np.full((len(geos), len(years), len(definition.indicators)), np.nan)
+        for (geo, year, column), (_, value) in cells.items():
+            values[geo_at[geo], year_at[year], column] = value
+        return cls(geos, years, definition.indicator_codes, values)
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """Every step of an index computation, as arrays over (geo, year[, axis]).
+
+    - ``raw``: the values used, per indicator (NaN = missing);
+    - ``scores``: capped 0-100 indicator scores;
+    - ``pillar_share``: share of each pillar's weight that had data (0-1);
+    - ``pillars``: pillar scores (NaN when below the missing-data threshold);
+    - ``overall``: index scores (NaN when the rule says it cannot be computed).
+    """
+
+    definition: IndexDefinition
+    geos: tuple[str, ...]
+    years: tuple[int, ...]
+    raw: FloatArray
+    scores: FloatArray
+    pillar_share: FloatArray
+    pillars: FloatArray
+    overall: FloatArray
+
+    def overall_for_year(self, year: int) -> dict[str, float]:
+        """Index score per place for one year, places without a score left out."""
+        if year not in self.years:
+            return {}
+        column = self.overall[:, self.years.index(year)]
+        return {geo: float(v) for geo, v in zip(self.geos, column, strict=True) if not np.isnan(v)}
+
+
+def capped_scores(values: FloatArray, best: FloatArray, worst: FloatArray) -> FloatArray:
+    """Capped linear scores 0-100: ``100 * (v - worst) / (best - worst)`` clipped.
+
+    ``values`` has the indicators on its last axis; ``best`` and ``worst`` are one
+    goalpost per indicator, in the indicator's unit. NaN stays NaN (missing).
+    """
+    with np.errstate(invalid="ignore"):
+        return np.clip(100.0 * (values - worst) / (best - worst), 0.0, 100.0)
+
+
+def compute_index(definition: IndexDefinition, panel: Panel) -> IndexResult:
+    """Compute ``definition`` for every place and year of ``panel`` at once.
+
+    Why: ranking tables, maps and the comparison of two definitions need every country
+    and year; one set of numpy operations does them all (about 15,000 country-years in
+    milliseconds). Indicators of the definition absent from the panel count as missing.
+    Scores are 0-100; the missing-data rule of the definition decides which pillar and
+    index scores exist (see :class:`MissingDataRule`).
+    """
+    definition.validate()
+    raw = np.full((len(panel.geos), len(panel.years), len(definition.indicators)), np.nan)
+    for column, code in enumerate(definition.indicator_codes):
+        if code in panel.indicators:
+            raw[:, :, column] = panel.values[:, :, panel.indicators.index(code)]
+    best = np.array([float(i.best) for i in definition.indicators])  # type: ignore[arg-type]
+    worst = np.array([float(i.worst) for i in definition.indicators])  # type: ignore[arg-type]
+    scores = capped_scores(raw, best, worst)
+    membership = np.zeros((len(definition.indicators), len(definition.pillars)))
+    for row, spec in enumerate(definition.indicators):
+        membership[row, definition.pillar_codes.index(spec.pillar)] = spec.weight
+    present = ~np.isnan(scores)
+    weighted_sum = np.where(present, scores, 0.0) @ membership
+    share = present.astype(np.float64) @ membership
+    enough = share >= definition.missing.min_pillar_share - WEIGHT_TOLERANCE
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pillars = np.where(enough, weighted_sum / share, np.nan)
+    pillar_weights = np.array([p.weight for p in definition.pillars])
+    pillar_present = ~np.isnan(pillars)
+    pillar_sum = np.where(pillar_present, pillars, 0.0) @ pillar_weights
+    pillar_share = pillar_present.astype(np.float64) @ pillar_weights
+    if definition.missing.require_all_pillars:
+        complete = pillar_present.all(axis=-1)
+    else:
+        complete = pillar_share > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = np.where(complete, pillar_sum / pillar_share, np.nan)
+    return IndexResult(
+        definition=definition,
+        geos=panel.geos,
+        years=panel.years,
+        raw=raw,
+        scores=scores,
+        pillar_share=share,
+        pillars=pillars,
+        overall=overall,
+    )

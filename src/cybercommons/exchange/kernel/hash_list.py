@@ -1,0 +1,141 @@
+"""Read hash lists that moderators import: one PDQ hash per line, or CSV with metadata.
+
+Two shapes are accepted, told apart by the first line that is not blank or a comment:
+
+* plain: every line starts with a 64-hex-digit hash; anything after it (separated by a
+  comma, a tab or spaces) is kept as the entry's `fields`. This is the shape of
+  ThreatExchange's hash files and of most exports.
+* CSV with a header row: one column holds the hash (named `hash`, `pdq`, `pdq_hash`,
+  `signal`, `signal_value` or `hash_value`, in any case); every other column becomes
+  metadata under its header name. An optional `quality` column must hold 0-100.
+
+Parsing streams: records come out one by one as they are read, each either a `HashEntry`
+or a `HashListError` naming the line and the problem, so one bad line never loses the good
+ones and a list of millions never sits in memory twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+HASH_COLUMNS = ("hash", "pdq", "pdq_hash", "signal", "signal_value", "hash_value")
+_HEX_RE = re.compile(r"[0-9a-fA-F]{64}")
+_PLAIN_SPLIT_RE = re.compile(r"[,\t ]+")
+
+
+@dataclass(frozen=True, slots=True)
+class HashEntry:
+    """A well-formed list entry: its line number (from 1), the hash in lower-case hex, an
+    optional quality (0-100), named metadata (CSV) and trailing fields (plain lines)."""
+
+    line: int
+    hash_hex: str
+    quality: int | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HashListError:
+    """A malformed entry that was skipped: its line number (from 1) and the reason."""
+
+    line: int
+    message: str
+
+
+def _is_skippable(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _check_hash(value: str) -> str | None:
+    """The hash in lower case, or None if it is not 64 hex digits."""
+    text = value.strip()
+    return text.lower() if _HEX_RE.fullmatch(text) else None
+
+
+def iter_hash_list(lines: Iterable[str]) -> Iterator[HashEntry | HashListError]:
+    """Parse a hash list line by line, yielding an entry or an error for each record.
+
+    `lines` is any iterable of text lines (an open text file, a list of strings); blank
+    lines and lines starting with `#` are ignored.
+    """
+    numbered = enumerate(lines, start=1)
+    for number, line in numbered:
+        if _is_skippable(line):
+            continue
+        first_field = _PLAIN_SPLIT_RE.split(line.strip(), maxsplit=1)[0]
+        if _check_hash(first_field) is not None:
+            yield _parse_plain(number, line)
+            yield from (_parse_plain(n, rest) for n, rest in numbered if not _is_skippable(rest))
+        else:
+            yield from _parse_csv(number, line, numbered)
+        return
+
+
+def _parse_plain(number: int, line: str) -> HashEntry | HashListError:
+    parts = _PLAIN_SPLIT_RE.split(line.strip())
+    hash_hex = _check_hash(parts[0])
+    if hash_hex is None:
+        return HashListError(number, f"not a PDQ hash (64 hexadecimal digits): {parts[0]!r:.80}")
+    return HashEntry(number, hash_hex, fields=tuple(parts[1:]))
+
+
+def _parse_csv(
+    header_number: int, header_line: str, rest: Iterator[tuple[int, str]]
+) -> Iterator[HashEntry | HashListError]:
+    header = [name.strip() for name in next(csv.reader([header_line]))]
+    lowered = [name.lower() for name in header]
+    hash_column = next((lowered.index(name) for name in HASH_COLUMNS if name in lowered), None)
+    if hash_column is None:
+        yield HashListError(
+            header_number,
+            "the first line is neither a PDQ hash nor a CSV header with a hash column "
+            f"(one of {', '.join(HASH_COLUMNS)})",
+        )
+        return
+    quality_column = lowered.index("quality") if "quality" in lowered else None
+    for number, line in rest:
+        if _is_skippable(line):
+            continue
+        try:
+            row = next(csv.reader([line]))
+        except csv.Error as exc:
+            yield HashListError(number, f"unreadable CSV: {exc}")
+            continue
+        if len(row) != len(header):
+            yield HashListError(
+                number, f"expected {len(header)} columns as in the header, got {len(row)}"
+            )
+            continue
+        hash_hex = _check_hash(row[hash_column])
+        if hash_hex is None:
+            yield HashListError(
+                number, f"not a PDQ hash (64 hexadecimal digits): {row[hash_column]!r:.80}"
+            )
+            continue
+        quality: int | None = None
+        if quality_column is not None and row[quality_column].strip():
+            text = row[quality_column].strip()
+            if not text.isdigit() or not 0 <= int(text) <= 100:
+                yield HashListError(number, f"quality is a whole number 0-100, got {text!r:.20}")
+                continue
+            quality = int(text)
+        metadata = {
+            header[i]: value.strip()
+            for i, value in enumerate(row)
+            if i not in (hash_column, quality_column)
+        }
+        yield HashEntry(number, hash_hex, quality=quality, metadata=metadata)
+
+
+def read_hash_list(lines: Iterable[str]) -> tuple[list[HashEntry], list[HashListError]]:
+    """Parse a whole hash list into (good entries, errors) for callers that want both."""
+    entries: list[HashEntry] = []
+    errors: list[HashListError] = []
+    for record in iter_hash_list(lines):
+        (entries if isinstance(record, HashEntry) else errors).append(record)
+    return entries, errors

@@ -1,0 +1,10 @@
+"""The governance module."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    name = "cybercommons.governance"
+    label = "governance"
+    verbose_name = _("Governance")

@@ -1,0 +1,36 @@
+"""Fixtures shared by every test package.
+
+The real public datasets live outside the project (``../shared/data`` by default). Tests
+that read them carry the ``realdata`` marker and ask for the ``shared_data`` fixture; when
+the folder is missing they are skipped, unless ``CYBERCOMMONS_REQUIRE_REALDATA=1`` (set by
+CI) turns the absence into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def shared_data_dir() -> Path:
+    """Where the shared public datasets are, from the environment or the default."""
+    configured = os.environ.get("CYBERCOMMONS_SHARED_DATA")
+    if configured:
+        return Path(configured).resolve()
+    return (PROJECT_ROOT / ".." / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real public datasets; skips (or fails in CI) when it is absent."""
+    folder = shared_data_dir()
+    if not folder.is_dir():
+        message = f"shared data folder not found: {folder}"
+        if os.environ.get("CYBERCOMMONS_REQUIRE_REALDATA") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder

@@ -1,0 +1,107 @@
+"""Hash-list parsing: plain and CSV lists, with bad entries reported and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cybercommons.exchange.kernel.hash_list import (
+    HashEntry,
+    HashListError,
+    iter_hash_list,
+    read_hash_list,
+)
+
+H1 = "ab" * 32
+H2 = "0123456789abcdef" * 4
+
+
+def test_it_reads_one_hash_per_line_with_trailing_fields() -> None:
+    lines = [f"{H1.upper()}\n", "\n", "# a comment\n", f"{H2},case-17\tnote\n"]
+    entries, errors = read_hash_list(lines)
+    assert errors == []
+    assert entries == [
+        HashEntry(1, H1),
+        HashEntry(4, H2, fields=("case-17", "note")),
+    ]
+
+
+def test_it_reports_and_skips_a_malformed_line_among_good_ones() -> None:
+    lines = [H1, "xyz", H1[:-1], H2]
+    entries, errors = read_hash_list(lines)
+    assert [entry.line for entry in entries] == [1, 4]
+    assert [error.line for error in errors] == [2, 3]
+    assert "64 hexadecimal digits" in errors[0].message
+
+
+def test_it_reads_csv_with_a_header_and_keeps_the_metadata() -> None:
+    lines = [
+        "PDQ_Hash,quality,source,category\n",
+        f"{H1},90,ncmec,known\n",
+        f'{H2},,"shared, by partner",\n',
+    ]
+    entries, errors = read_hash_list(lines)
+    assert errors == []
+    assert entries[0] == HashEntry(
+        2, H1, quality=90, metadata={"source": "ncmec", "category": "known"}
+    )
+    assert entries[1].quality is None
+    assert entries[1].metadata == {"source": "shared, by partner", "category": ""}
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (f"{H1},101,x", "quality is a whole number 0-100"),
+        (f"{H1},high,x", "quality is a whole number 0-100"),
+        (f"{H1},50", "expected 3 columns"),
+        ("nothex,50,x", "not a PDQ hash"),
+    ],
+)
+def test_it_reports_each_bad_csv_row_with_its_reason(line: str, reason: str) -> None:
+    records = list(iter_hash_list(["hash,quality,source", line, f"{H2},80,y"]))
+    assert isinstance(records[0], HashListError)
+    assert records[0].line == 2
+    assert reason in records[0].message
+    assert records[1] == HashEntry(3, H2, quality=80, metadata={"source": "y"})
+
+
+def test_it_reports_a_header_without_a_hash_column() -> None:
+    entries, errors = read_hash_list(["name,score", f"{H1},1"])
+    assert entries == []
+    assert errors[0].line == 1
+    assert "hash column" in errors[0].message
+
+
+def test_it_streams_without_reading_ahead() -> None:
+    consumed: list[int] = []
+
+    def lines():
+        for number in range(1, 1_000_000):
+            consumed.append(number)
+            yield H1
+
+    records = iter_hash_list(lines())
+    first = next(records)
+    assert isinstance(first, HashEntry)
+    assert len(consumed) <= 2
+
+
+@pytest.mark.realdata
+def test_it_reads_the_threatexchange_hash_files(shared_data: Path) -> None:
+    folder = shared_data / "pdq" / "reg-test-input"
+    for name, count in (("haystack.txt", 1350), ("needles.txt", 100), ("long256.dat", 50)):
+        with (folder / name).open() as handle:
+            entries, errors = read_hash_list(handle)
+        assert errors == [], name
+        assert len(entries) == count
+        assert all(len(entry.hash_hex) == 64 for entry in entries)
+
+
+@pytest.mark.realdata
+def test_it_rejects_the_64_bit_hashes_as_pdq_entries(shared_data: Path) -> None:
+    with (shared_data / "pdq" / "reg-test-input" / "short64.dat").open() as handle:
+        entries, errors = read_hash_list(handle)
+    assert entries == []
+    assert errors
