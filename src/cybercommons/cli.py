@@ -159,7 +159,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         _call("check", *extra)
     except CommandError as error:
-        return _fail(str(error).splitlines()[0] if str(error) else "system check failed", 1)
+        print(str(error), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -175,7 +175,9 @@ class IndexDefinition:
                 "min_pillar_share": self.missing.min_pillar_share,
                 "require_all_pillars": self.missing.require_all_pillars,
             },
-            "pillars": [{"code": p.code, "label": p.label, "weight": p.weight} for p in self.pillars],
+            "pillars": [
+                {"code": p.code, "label": p.label, "weight": p.weight} for p in self.pillars
+            ],
             "indicators": [
                 {
                     "code": i.code,
@@ -208,7 +210,11 @@ def definition_from_dict(data: Mapping[str, Any]) -> IndexDefinition:
     pillars = []
     for position, raw in enumerate(data["pillars"], start=1):
         try:
-            pillars.append(PillarSpec(str(raw["code"]), str(raw.get("label", raw["code"])), float(raw["weight"])))
+            pillars.append(
+                PillarSpec(
+                    str(raw["code"]), str(raw.get("label", raw["code"])), float(raw["weight"])
+                )
+            )
         except (KeyError, TypeError, ValueError) as error:
             reasons.append(f"pillar {position}: {error!s}")
     indicators = []
@@ -277,19 +283,19 @@ def _indicator_problems(spec: IndicatorSpec, pillar_codes: set[str]) -> list[str
         reasons.append(f"indicator {spec.code} has no best goalpost (the value scoring 100)")
     if not _finite(spec.worst):
         reasons.append(f"indicator {spec.code} has no worst goalpost (the value scoring 0)")
-    if _finite(spec.best) and _finite(spec.worst):
-        assert spec.best is not None and spec.worst is not None
-        if spec.best == spec.worst:
-            reasons.append(f"indicator {spec.code} has equal goalposts ({spec.best})")
-        elif spec.direction is Direction.HIGHER_IS_BETTER and spec.best < spec.worst:
+    best, worst = spec.best, spec.worst
+    if best is not None and worst is not None and _finite(best) and _finite(worst):
+        if best == worst:
+            reasons.append(f"indicator {spec.code} has equal goalposts ({best})")
+        elif spec.direction is Direction.HIGHER_IS_BETTER and best < worst:
             reasons.append(
                 f"indicator {spec.code} is 'higher is better' but its best goalpost "
-                f"{spec.best} is below its worst {spec.worst}"
+                f"{best} is below its worst {worst}"
             )
-        elif spec.direction is Direction.LOWER_IS_BETTER and spec.best > spec.worst:
+        elif spec.direction is Direction.LOWER_IS_BETTER and best > worst:
             reasons.append(
                 f"indicator {spec.code} is 'lower is better' but its best goalpost "
-                f"{spec.best} is above its worst {spec.worst}"
+                f"{best} is above its worst {worst}"
             )
     return reasons
 
@@ -403,8 +409,9 @@ def compute_index(definition: IndexDefinition, panel: Panel) -> IndexResult:
     for column, code in enumerate(definition.indicator_codes):
         if code in panel.indicators:
             raw[:, :, column] = panel.values[:, :, panel.indicators.index(code)]
-    best = np.array([float(i.best) for i in definition.indicators])  # type: ignore[arg-type]
-    worst = np.array([float(i.worst) for i in definition.indicators])  # type: ignore[arg-type]
+    # validate() guarantees finite goalposts; NaN would only mark a broken definition.
+    best = np.array([i.best if i.best is not None else np.nan for i in definition.indicators])
+    worst = np.array([i.worst if i.worst is not None else np.nan for i in definition.indicators])
     scores = capped_scores(raw, best, worst)
     membership = np.zeros((len(definition.indicators), len(definition.pillars)))
     for row, spec in enumerate(definition.indicators):

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class GeoKind(StrEnum):
@@ -47,7 +48,9 @@ SKIPPING_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass pays object.__setattr__ per field, which made record
+# building the largest cost of an import. Parsers never mutate a record once yielded.
+@dataclass(slots=True)
 class Observation:
     """One value of one indicator for one place and year.
 
@@ -97,13 +100,15 @@ _MISSING_TOKENS = frozenset({"", "..", "...", "n/a", "na", "nan", "-", "--", "�
 _FOOTNOTED = re.compile(r"^([+-]?(?:\d+(?:[.,]\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z*†‡]{1,2})$")
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedValue:
+class ParsedValue(NamedTuple):
     """The outcome of reading one cell: a number, a number with a footnote, or nothing."""
 
     value: float | None
     kind: ProblemKind | None = None
     marker: str = ""
+
+
+_CLEAN_NUMBER_FLAGS = (None, "")
 
 
 def parse_value(text: str | float | int | None) -> ParsedValue:

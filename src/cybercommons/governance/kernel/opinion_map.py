@@ -26,9 +26,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 from sklearn.cluster import KMeans
 
 Z_90 = 1.2816  # one-sided 90 % critical value Pol.is uses for every significance test
@@ -219,42 +221,65 @@ def impute_column_means(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.where(voted, values, means)
 
 
-def power_iteration_pca(
-    data: NDArray[np.float64], n_comps: int, seed: int, iters: int = 100
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Centre ``data`` and find its first ``n_comps`` principal axes by power iteration with
-    deflation (as Pol.is does). Returns (centre, components as rows of unit length).
-
-    Each axis's sign is fixed so that its largest-magnitude entry is positive, which keeps
-    maps stable between updates."""
-    center = data.mean(axis=0)
-    centred = data - center
+def _power_iteration(centred: Any, n_comps: int, seed: int, iters: int) -> NDArray[np.float64]:
+    """First ``n_comps`` eigenvectors of centredᵀ·centred by power iteration with
+    deflation; ``centred`` is any matrix with ``@`` (dense or sparse)."""
     rng = np.random.default_rng(seed)
-    n_cols = data.shape[1]
+    n_cols = centred.shape[1]
     comps: list[NDArray[np.float64]] = []
-    for _ in range(min(n_comps, *data.shape)):
+    for _ in range(min(n_comps, *centred.shape)):
         vec = rng.random(n_cols)
         for prev in comps:
             vec -= (vec @ prev) * prev
         vec /= np.linalg.norm(vec) or 1.0
-        last = 0.0
         for _step in range(iters):
             product = centred.T @ (centred @ vec)
-            for prev in comps:  # deflation: stay orthogonal to axes already found
+            for prev in comps:  # deflation: stay orthogonal to the axes already found
                 product -= (product @ prev) * prev
-            eigval = float(np.linalg.norm(product))
-            if eigval == 0.0:
+            norm = float(np.linalg.norm(product))
+            if norm == 0.0:
                 break
-            vec = product / eigval
-            if abs(eigval - last) <= 1e-12 * max(eigval, 1.0):
+            product /= norm
+            moved = float(np.abs(product - vec).max())
+            vec = product
+            if moved < 1e-10:
                 break
-            last = eigval
         if vec[np.argmax(np.abs(vec))] < 0:
             vec = -vec
         comps.append(vec)
     while len(comps) < n_comps:
         comps.append(np.zeros(n_cols))
-    return center, np.vstack(comps)
+    return np.vstack(comps)
+
+
+def power_iteration_pca(
+    data: NDArray[np.float64], n_comps: int, seed: int, iters: int = 1000
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Centre ``data`` and find its first ``n_comps`` principal axes by power iteration with
+    deflation (as Pol.is does, iterated to convergence). Returns (centre, components as
+    rows of unit length); each axis's sign is fixed so that its largest-magnitude entry is
+    positive, which keeps maps stable between updates."""
+    center = data.mean(axis=0)
+    return center, _power_iteration(data - center, n_comps, seed, iters)
+
+
+def votes_pca(
+    values: NDArray[np.float64], n_comps: int, seed: int, iters: int = 1000
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """PCA of the vote matrix with missing votes imputed by the statement mean, as Pol.is
+    does, computed without building the dense imputed matrix: imputing the column mean
+    leaves the mean unchanged, so once centred every imputed cell is zero and the centred
+    matrix is as sparse as the votes. Same result as :func:`power_iteration_pca` on
+    :func:`impute_column_means`, in a fraction of the time for sparse votes."""
+    voted = ~np.isnan(values)
+    counts = voted.sum(axis=0)
+    sums = np.where(voted, values, 0.0).sum(axis=0)
+    center = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+    rows, cols = np.nonzero(voted)
+    centred = sparse.csr_matrix(
+        (values[rows, cols] - center[cols], (rows, cols)), shape=values.shape
+    )
+    return center, _power_iteration(centred, n_comps, seed, iters)
 
 
 def sparsity_aware_projection(
@@ -608,7 +633,7 @@ def compute_opinion_map(
     prev_mask = np.array([pid in previous for pid in matrix.participant_ids], dtype=bool)
     in_conv = in_conversation(raw, prev_mask if previous else None)
 
-    center, comps = power_iteration_pca(impute_column_means(rating), 2, seed)
+    center, comps = votes_pca(rating, 2, seed)
     projection = sparsity_aware_projection(rating, center, comps)
 
     members = np.flatnonzero(in_conv)

@@ -66,9 +66,7 @@ def map_conversation(conversation: PolisConversation, seed: int = 0) -> OpinionM
     )
 
 
-def agreement(
-    conversation: PolisConversation, opinion_map: OpinionMap, seed: int = 0
-) -> Agreement:
+def agreement(conversation: PolisConversation, opinion_map: OpinionMap, seed: int = 0) -> Agreement:
     """ARI and spread ratio of ``opinion_map`` against Pol.is's exported groups."""
     theirs = polis_groups(conversation)
     ours = opinion_map.groups()

@@ -42,6 +42,8 @@ CORE = "core"
 UNLIMITED = 1.0e9
 DEFAULT_HUB_COUNT = 10
 
+Line = tuple[tuple[float, float], ...]
+
 UNIT_MODE = "unit"
 STATION_MODE = "station"
 
@@ -90,6 +92,8 @@ class Network:
     units: dict[str, Unit]
     hubs: tuple[str, ...] = ()
     unresolved_landing_points: tuple[str, ...] = ()
+    # Drawn geometry per unit (lon/lat lines), for regional cuts and storms.
+    lines: dict[str, tuple[Line, ...]] = field(default_factory=dict)
 
     def countries(self) -> list[str]:
         """Every country with a landing point or named by a unit, sorted."""
@@ -115,7 +119,13 @@ class Network:
             if unit.id in units:
                 raise ValueError(f"unit id {unit.id!r} already exists in the network")
             units[unit.id] = unit
-        return Network(dict(self.landing_country), units, self.hubs, self.unresolved_landing_points)
+        return Network(
+            dict(self.landing_country),
+            units,
+            self.hubs,
+            self.unresolved_landing_points,
+            dict(self.lines),
+        )
 
 
 def default_hubs(network: Network, count: int = DEFAULT_HUB_COUNT) -> tuple[str, ...]:
@@ -147,12 +157,14 @@ def build_network(
 ) -> Network:
     """Build the network from parsed cables and a landing-point -> alpha-2 map.
 
-    ``cables`` are objects with ``id``, ``name``, ``is_planned`` and ``landing_point_ids``
-    (``telegeography.Cable``). Planned cables are left out unless ``include_planned``.
+    ``cables`` are objects with ``id``, ``name``, ``is_planned``, ``landing_point_ids`` and
+    optionally ``route`` (``telegeography.Cable``). Planned cables are left out unless
+    ``include_planned``.
     Landing points without a country are left out of the network and listed in
     ``unresolved_landing_points`` (never silently).
     """
     units: dict[str, Unit] = {}
+    lines: dict[str, tuple[Line, ...]] = {}
     unresolved: set[str] = set()
     for cable in cables:
         if getattr(cable, "is_planned", False) and not include_planned:
@@ -165,7 +177,10 @@ def build_network(
                 unresolved.add(lp_id)
         cable_id = cable.id  # type: ignore[attr-defined]
         units[cable_id] = Unit(cable_id, "cable", tuple(ends), cable.name)  # type: ignore[attr-defined]
-    network = Network(dict(landing_country), units, (), tuple(sorted(unresolved)))
+        route = getattr(cable, "route", ())
+        if route:
+            lines[cable_id] = tuple(tuple(map(tuple, line)) for line in route)
+    network = Network(dict(landing_country), units, (), tuple(sorted(unresolved)), lines)
     network = network.with_units(extra_units)
     network.hubs = tuple(hubs) if hubs is not None else default_hubs(network, hub_count)
     return network
@@ -268,7 +283,7 @@ def compile_flow_graph(network: Network) -> FlowGraph:
         arc(c, lp_in)
         arc(lp_out, c)
     unit_ids = list(network.units)
-    for u_pos, unit_id in enumerate(unit_ids):
+    for unit_id in unit_ids:
         node(f"unit-in:{unit_id}")
         node(f"unit-out:{unit_id}")
     for u_pos, unit_id in enumerate(unit_ids):

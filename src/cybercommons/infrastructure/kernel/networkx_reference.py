@@ -120,7 +120,9 @@ def connected_to_core(network: Network, removed_units: Iterable[str] = ()) -> di
         g.add_node(("unit", unit.id))
         for end in unit.endpoints:
             kind, _, name = end.partition(":")
-            g.add_edge(("unit", unit.id), (kind, name) if name else (kind, ""))
+            if kind == "unit" and name in removed:
+                continue  # a branch hangs off its trunk; a cut trunk takes it down
+            g.add_edge(("unit", unit.id), (kind, name))
     hubs = set(network.hubs)
     out: dict[str, bool] = {}
     for code in network.countries():

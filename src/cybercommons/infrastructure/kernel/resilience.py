@@ -270,9 +270,7 @@ def analyse(
             cable_cut=by_unit.cut,
             station_cut=by_station.cut,
             single_points_of_failure=by_unit.critical if by_unit.value == 1 else (),
-            station_single_points_of_failure=(
-                by_station.critical if by_station.value == 1 else ()
-            ),
+            station_single_points_of_failure=(by_station.critical if by_station.value == 1 else ()),
             score=score(by_unit.value, by_station.value, c["neighbours"], weights),
         )
     return out

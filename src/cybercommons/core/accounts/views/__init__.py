@@ -1,0 +1,1 @@
+"""Account pages: sign-up, log-in with a second factor, password reset, profile, tokens."""

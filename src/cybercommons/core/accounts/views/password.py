@@ -1,0 +1,51 @@
+"""Password reset by e-mail and password change: Django's views with our pages."""
+
+from __future__ import annotations
+
+from axes.utils import reset as reset_lockout
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+PAGES = "core/pages/accounts/"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = PAGES + "password_reset_form.html"
+    email_template_name = "registration/cybercommons_password_reset_email.txt"
+    subject_template_name = "registration/cybercommons_password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = PAGES + "password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = PAGES + "password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        response = super().form_valid(form)
+        # Whoever proved they own the mailbox may log in again at once: the locked-out page
+        # points here as the way out.
+        reset_lockout(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = PAGES + "password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = PAGES + "password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed. Other sessions were "
+                                         "logged out."))
+        return response

@@ -1,0 +1,154 @@
+"""Every error of the JSON API as an RFC 9457 problem document.
+
+ninja's own error bodies (``{"detail": …}``) and Django's HTML error pages are replaced by
+``application/problem+json`` documents: validation errors list each failing field,
+unauthenticated requests are told how to authenticate (``WWW-Authenticate``), wrong
+methods say which ones are allowed (``Allow``), and an unexpected exception is logged and
+answered with a 500 that reveals nothing of the server's internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from cybercommons.core.errors import ServiceError
+from cybercommons.core.lib.problems import PROBLEM_CONTENT_TYPE, problem_response
+
+logger = logging.getLogger("cybercommons.api")
+
+BEARER_CHALLENGE = 'Bearer realm="api"'
+
+
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = str(exc)
+    if message in ("", "Unauthorized"):
+        message = _("Authentication required: send an API token (Authorization: Bearer …) "
+                    "or sign in.")
+        challenge = BEARER_CHALLENGE
+    else:
+        challenge = BEARER_CHALLENGE + ', error="invalid_token"'
+    return problem_response(401, message, instance=request.path,
+                            headers={"WWW-Authenticate": challenge})
+
+
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(exc.status_code, str(exc), instance=request.path)
+
+
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(part) for part in error.get("loc", ())],
+         "msg": str(error.get("msg", "")),
+         "type": str(error.get("type", ""))}
+        for error in exc.errors
+    ]
+    fields = ", ".join(".".join(e["loc"]) for e in errors) or _("the request")
+    return problem_response(
+        422, _("The request is not valid: check %(fields)s.") % {"fields": fields},
+        title=_("Invalid request"), instance=request.path, errors=errors,
+    )
+
+
+def not_found(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
+    detail = str(exc) if isinstance(exc, Http404) and exc.args else ""
+    return problem_response(404, detail or _("There is nothing at this address."),
+                            instance=request.path)
+
+
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem_response(403, str(exc) or _("You may not do this."), instance=request.path)
+
+
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    extra: dict[str, Any] = {}
+    if exc.field:
+        extra["errors"] = [{"loc": ["body", exc.field], "msg": exc.message, "type": "service"}]
+    return problem_response(exc.status, exc.message, instance=request.path, **extra)
+
+
+def model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return problem_response(400, " ".join(exc.messages), instance=request.path)
+
+
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error in %s %s", request.method, request.path)
+    return problem_response(
+        500, _("Something went wrong on our side. The error has been logged."),
+        instance=request.path,
+    )
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    """Replace ninja's error bodies with problem documents (most specific class wins)."""
+    api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(ValidationError, validation_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, forbidden)
+    api.add_exception_handler(ServiceError, service_error)
+    api.add_exception_handler(DjangoValidationError, model_validation_error)
+    api.add_exception_handler(Exception, unexpected)
+
+
+def method_not_allowed_as_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a ninja path view so that its bare 405 becomes a problem with an Allow header."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed) and \
+                response.get("Content-Type", "") != PROBLEM_CONTENT_TYPE:
+            allowed = response.get("Allow", "")
+            return problem_response(
+                405,
+                _("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": allowed},
+                instance=request.path, headers={"Allow": allowed},
+            )
+        return response
+
+    return wrapper
+
+
+@csrf_exempt
+def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Anything under the API's prefix that no operation matches, whatever the method."""
+    return not_found(request)
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An error as an RFC 9457 problem document.",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "each invalid part of the request",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}

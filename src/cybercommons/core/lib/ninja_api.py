@@ -1,0 +1,76 @@
+"""The platform's NinjaAPI: problem documents for every error, offline docs, tidy OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, path, re_path, reverse
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from cybercommons.core.lib import api_docs, api_problems
+from cybercommons.core.lib.problems import PROBLEM_CONTENT_TYPE
+
+_OPERATION_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class PlatformAPI(NinjaAPI):
+    """A NinjaAPI whose every answer other than success is an RFC 9457 problem.
+
+    On top of ninja's operations it adds the Swagger UI files of the installed package
+    (``docs/assets/<name>``), a JSON index at the root, and a catch-all so that an unknown
+    path under the API's prefix is a 404 problem whatever the method or the DEBUG setting.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("docs", api_docs.OfflineSwagger())
+        super().__init__(**kwargs)
+        api_problems.install_handlers(self)
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = []
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+                continue
+            if isinstance(pattern, URLPattern) and getattr(pattern.callback, "csrf_exempt",
+                                                           False):
+                # Operation views: ninja answers a known path with an unknown method by a
+                # bare 405; the wrapper turns it into a problem. The CSRF exemption stays:
+                # ninja checks CSRF itself for cookie-authenticated operations.
+                callback = api_problems.method_not_allowed_as_problem(pattern.callback)
+                callback.csrf_exempt = True  # type: ignore[attr-defined]
+                pattern = URLPattern(pattern.pattern, callback, pattern.default_args,
+                                     pattern.name)
+            urls.append(pattern)
+        urls.append(path("docs/assets/<str:name>", api_docs.asset, name="docs-asset"))
+        urls.append(path("", self._index, name="api-root"))
+        urls.append(re_path(r"^.*$", api_problems.unknown_path, name="api-unknown"))
+        return urls
+
+    def _index(self, request: HttpRequest, **kwargs: Any) -> JsonResponse:
+        namespace = self.urls_namespace
+        return JsonResponse({
+            "title": self.title,
+            "version": self.version,
+            "openapi": request.build_absolute_uri(reverse(f"{namespace}:openapi-json")),
+            "docs": request.build_absolute_uri(reverse(f"{namespace}:openapi-view")),
+        })
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        """ninja's schema, with the problem document declared as every error's answer."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Problem"] = api_problems.PROBLEM_SCHEMA
+        problem = {
+            "description": "An error, as an RFC 9457 problem document.",
+            "content": {PROBLEM_CONTENT_TYPE: {
+                "schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for item in schema.get("paths", {}).values():
+            for method in _OPERATION_METHODS:
+                operation = item.get(method)
+                if operation is not None:
+                    operation.setdefault("responses", {}).setdefault("default", problem)
+        return schema

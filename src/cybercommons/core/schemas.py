@@ -1,0 +1,247 @@
+"""Shapes of core's JSON API: what goes out, what comes in, and the list filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from ninja import Field, Schema
+from pydantic import AfterValidator, AwareDatetime, StringConstraints, field_validator
+
+from cybercommons.core.lib.pagination import Page
+from cybercommons.core.models import (
+    ApiToken,
+    Country,
+    IncomeGroup,
+    Membership,
+    Organisation,
+    Role,
+    StakeholderType,
+    UNRegionalGroup,
+)
+
+
+def _encodable(value: str) -> str:
+    # A lone surrogate (legal in JSON escapes) cannot be stored as UTF-8 by any database.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text contains an unpaired surrogate code point") from None
+    return value
+
+
+# Text a database accepts on every backend: PostgreSQL refuses NUL characters outright.
+NO_NUL = r"^[^\x00]*$"
+PlainText = Annotated[str, StringConstraints(pattern=NO_NUL), AfterValidator(_encodable)]
+
+
+# --- Countries ------------------------------------------------------------------------
+
+
+class CountryOut(Schema):
+    """A country or territory of ISO 3166-1 and its UN and World Bank groupings."""
+
+    code: str = Field(description="ISO 3166-1 alpha-2")
+    alpha3: str = Field(description="ISO 3166-1 alpha-3")
+    numeric: str = Field(description="ISO 3166-1 numeric")
+    name: str
+    official_name: str
+    region_code: str = Field(description="UN M49 region code (empty when not classified)")
+    region: str
+    subregion_code: str
+    subregion: str
+    un_member: bool
+    un_regional_group: str = Field(description="UN regional group, empty for non-members")
+    is_ldc: bool = Field(description="on the UN list of least developed countries")
+    is_lldc: bool = Field(description="on the UN list of landlocked developing countries")
+    is_sids: bool = Field(description="on the UN list of small island developing states")
+    income_group: str = Field(description="World Bank income group (L, LM, UM, H) or empty")
+
+    @staticmethod
+    def resolve_un_regional_group(obj: Country) -> str:
+        return str(obj.un_regional_group)
+
+    @staticmethod
+    def resolve_income_group(obj: Country) -> str:
+        return str(obj.income_group)
+
+
+class CountryPage(Page[CountryOut]):
+    pass
+
+
+class CountryFilters(Schema):
+    """Filters of the country list; all given filters must hold (absent ones do not apply)."""
+
+    region: Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)] = Field(
+        None, description="UN M49 region, by code (002) or name (Africa)")
+    subregion: Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)] = Field(
+        None, description="UN M49 sub-region, by code (014) or name (Eastern Africa)")
+    ldc: bool = Field(None, description="least developed countries only (or none)")
+    lldc: bool = Field(None, description="landlocked developing countries only")
+    sids: bool = Field(None, description="small island developing states only")
+    un_member: bool = Field(None, description="UN member states only (or none)")
+    un_regional_group: UNRegionalGroup = Field(None)
+    income_group: IncomeGroup = Field(None)
+
+
+# --- Organisations --------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    """A stakeholder organisation as the public directory shows it."""
+
+    slug: str
+    name: str
+    stakeholder_type: StakeholderType
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
+    description: str
+    website: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_country(obj: Organisation) -> str | None:
+        return obj.country_id
+
+
+class OrganisationPage(Page[OrganisationOut]):
+    pass
+
+
+class OrganisationFilters(Schema):
+    type: StakeholderType = Field(None, description="stakeholder type")
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = Field(
+        None, description="ISO 3166-1 alpha-2 code")
+    q: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] = Field(
+        None, description="words in the name")
+
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+Slug = Annotated[str, StringConstraints(max_length=80, pattern=r"^[-a-zA-Z0-9_]*$")]
+
+
+def _check_url(value: str) -> str:
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except DjangoValidationError:
+            raise ValueError("not an http or https URL") from None
+    return value
+
+
+WebsiteURL = Annotated[
+    str, StringConstraints(max_length=200, pattern=NO_NUL), AfterValidator(_check_url)
+]
+
+
+class OrganisationIn(Schema):
+    """A new organisation; the person creating it becomes its first administrator."""
+
+    name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
+    stakeholder_type: StakeholderType
+    country: CountryCode | None = None
+    slug: Slug = Field("", description="short name in addresses; made from the name if empty")
+    description: Annotated[PlainText, StringConstraints(max_length=10_000)] = ""
+    website: WebsiteURL = ""
+
+
+class OrganisationPatch(Schema):
+    """Fields to change; fields left out stay as they are. ``country`` null clears it."""
+
+    name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)] | None = None
+    stakeholder_type: StakeholderType | None = None
+    country: CountryCode | None = None
+    description: Annotated[PlainText, StringConstraints(max_length=10_000)] | None = None
+    website: WebsiteURL | None = None
+
+    @field_validator("name", "stakeholder_type", "description", "website")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Only country may be cleared; null for the others is a mistake, not a deletion.
+        if value is None:
+            raise ValueError("may be left out but not null")
+        return value
+
+
+class MemberOut(Schema):
+    username: str
+    display_name: str
+    role: Role
+    joined_at: datetime
+
+    @staticmethod
+    def resolve_username(obj: Membership) -> str:
+        return obj.user.username
+
+    @staticmethod
+    def resolve_display_name(obj: Membership) -> str:
+        return obj.user.display_name
+
+
+class MemberPage(Page[MemberOut]):
+    pass
+
+
+# --- The current user -----------------------------------------------------------------
+
+
+class MyMembershipOut(Schema):
+    organisation: str = Field(description="the organisation's slug")
+    name: str
+    role: Role
+
+    @staticmethod
+    def resolve_organisation(obj: Membership) -> str:
+        return obj.organisation.slug
+
+    @staticmethod
+    def resolve_name(obj: Membership) -> str:
+        return obj.organisation.name
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    email: str
+    country: str | None
+    language: str
+    is_staff: bool
+    memberships: list[MyMembershipOut]
+    authenticated_by: Literal["token", "session"]
+    scopes: list[str] = Field(description="what this request's credentials allow")
+
+
+# --- API tokens -----------------------------------------------------------------------
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="the first characters of the secret, to recognise it")
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    active: bool
+
+    @staticmethod
+    def resolve_active(obj: ApiToken) -> bool:
+        return obj.is_active
+
+
+class TokenPage(Page[TokenOut]):
+    pass
+
+
+class TokenCreatedOut(TokenOut):
+    secret: str = Field(description="the token itself: shown this once, never again")
+
+
+class TokenIn(Schema):
+    name: Annotated[PlainText, StringConstraints(min_length=1, max_length=100)]
+    scopes: list[Literal["read", "write"]] = Field(min_length=1, max_length=2)
+    expires_at: AwareDatetime | None = Field(
+        None, description="when the token stops working (with a time zone); never if null")

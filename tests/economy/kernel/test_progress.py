@@ -1,0 +1,138 @@
+"""Trends, 2030 projections, gaps and peer means, checked by hand."""
+
+import math
+
+import pytest
+
+from cybercommons.economy.kernel.observations import GeoKind, Observation
+from cybercommons.economy.kernel.progress import (
+    GENDER,
+    URBAN_RURAL,
+    GapKind,
+    Status,
+    Target,
+    fit_trend,
+    gap_series,
+    peer_mean,
+    progress_to_target,
+)
+
+
+def test_the_trend_matches_a_hand_least_squares_fit():
+    # x = 0..3, y = 1, 3, 2, 5: Sxx = 5, Sxy = 5.5, slope 1.1; residuals -0.1, 0.8, -1.3, 0.6
+    # SSR 2.7, s^2 = 1.35, se(slope) = sqrt(1.35 / 5); t(0.975, 2) = 4.302653
+    trend = fit_trend([2000, 2001, 2002, 2003], [1, 3, 2, 5])
+    assert trend is not None
+    assert trend.slope == pytest.approx(1.1)
+    assert trend.value_at(2001.5) == pytest.approx(2.75)
+    assert trend.slope_se == pytest.approx(math.sqrt(1.35 / 5))
+    half = 4.302653 * math.sqrt(1.35 / 5)
+    assert trend.slope_ci == pytest.approx((1.1 - half, 1.1 + half), rel=1e-5)
+
+
+def test_two_points_give_a_slope_but_no_uncertainty():
+    trend = fit_trend([2018, 2020], [10, 14])
+    assert trend is not None
+    assert trend.slope == 2.0
+    assert math.isnan(trend.slope_se)
+    assert fit_trend([2020, 2020], [1, 2]) is None
+
+
+def test_a_steady_series_is_on_track_with_the_year_and_rate_by_hand():
+    progress = progress_to_target(
+        [2015, 2016, 2017, 2018, 2019], [10, 12, 14, 16, 18], Target(30.0, valid_range=(0, 100))
+    )
+    assert progress.status is Status.ON_TRACK
+    assert progress.year_reached == pytest.approx(2025.0)  # 2019 + (30 - 18) / 2
+    assert progress.projected == pytest.approx(40.0)  # 18 + 2 * 11
+    assert progress.rate_needed == pytest.approx(12 / 11)
+
+
+def test_the_projection_is_bounded_to_the_valid_range():
+    progress = progress_to_target(
+        [2016, 2017, 2018, 2019], [90, 93, 96, 98], Target(100.0, valid_range=(0, 100))
+    )
+    assert progress.projected == 100.0
+    assert progress.projected_interval is not None
+    assert progress.projected_interval[1] <= 100.0
+
+
+def test_a_slow_series_is_off_track_and_a_falling_one_never_arrives():
+    slow = progress_to_target([2010, 2020], [10, 20], Target(80.0))
+    assert slow.status is Status.OFF_TRACK
+    assert slow.year_reached == pytest.approx(2080.0)
+    falling = progress_to_target([2010, 2020], [30, 20], Target(80.0))
+    assert falling.status is Status.NEVER
+    assert falling.year_reached is None
+
+
+def test_targets_to_stay_under_are_reached_from_above():
+    price = progress_to_target(
+        [2018, 2019, 2020], [6.0, 5.0, 4.0], Target(2.0, higher_is_better=False)
+    )
+    assert price.status is Status.ON_TRACK
+    assert price.year_reached == pytest.approx(2022.0)
+    done = progress_to_target([2020], [1.5], Target(2.0, higher_is_better=False))
+    assert done.status is Status.ALREADY_REACHED
+
+
+def test_a_single_point_has_no_trend_and_no_data_is_reported():
+    single = progress_to_target([2020], [40.0], Target(100.0))
+    assert single.status is Status.INSUFFICIENT_DATA
+    assert single.rate_needed == pytest.approx(6.0)
+    empty = progress_to_target([2020], [math.nan], Target(100.0))
+    assert empty.status is Status.INSUFFICIENT_DATA
+    assert empty.latest_value is None
+
+
+def obs(geo, year, value, **breakdown):
+    return Observation(geo, GeoKind.COUNTRY, year, value, "IT_USE", breakdown, unit="%")
+
+
+def test_the_gender_gap_is_men_minus_women_in_percentage_points():
+    observations = [
+        obs("KEN", 2020, 60.0, sex="male"),
+        obs("KEN", 2020, 50.0, sex="female"),
+        obs("KEN", 2020, 55.0),
+    ]
+    (gap,) = gap_series(observations, *GENDER)
+    assert gap.value == pytest.approx(10.0)
+    assert gap.breakdown == {"gap": "male-female"}
+    assert gap.unit == "percentage points"
+
+
+def test_the_parity_score_is_women_over_men():
+    observations = [obs("KEN", 2020, 60.0, sex="male"), obs("KEN", 2020, 45.0, sex="female")]
+    (parity,) = gap_series(observations, *GENDER, kind=GapKind.RATIO)
+    assert parity.value == pytest.approx(0.75)
+
+
+def test_the_urban_rural_gap_needs_both_sides_and_matching_other_breakdowns():
+    observations = [
+        obs("GHA", 2019, 70.0, location="urban", age="15-24"),
+        obs("GHA", 2019, 40.0, location="rural", age="15-24"),
+        obs("GHA", 2019, 65.0, location="urban", age="25-74"),
+        obs("GHA", 2018, 60.0, location="urban"),
+    ]
+    gaps = gap_series(observations, *URBAN_RURAL)
+    assert [(g.year, g.value, g.breakdown) for g in gaps] == [
+        (2019, 30.0, {"age": "15-24", "gap": "urban-rural"})
+    ]
+
+
+def test_peer_means_weighted_by_population_and_unweighted_by_hand():
+    values = {"A": 10.0, "B": 20.0, "X": 99.0}
+    population = {"A": 1e6, "B": 3e6, "C": 1e6}
+    aggregate = peer_mean(values, ["A", "B", "C"], population)
+    assert aggregate.mean == pytest.approx(15.0)
+    assert aggregate.weighted_mean == pytest.approx((10 * 1 + 20 * 3) / 4)
+    assert aggregate.population_coverage == pytest.approx(0.8)
+    assert aggregate.missing == ("C",)
+    assert (aggregate.members, aggregate.with_data) == (3, 2)
+
+
+def test_members_without_population_stay_in_the_unweighted_mean_only():
+    aggregate = peer_mean({"A": 10.0, "B": 30.0}, ["A", "B"], {"A": 5.0})
+    assert aggregate.mean == pytest.approx(20.0)
+    assert aggregate.weighted_mean == pytest.approx(10.0)
+    assert aggregate.unweighted_only == ("B",)
