@@ -116,12 +116,18 @@ def main() -> None:
         lambda query: brute_force_matches(ids, listed, query, options.threshold), queries
     )
 
-    print(f"PDQ matching: {options.size:,} listed hashes, {len(queries)} queries, "
-          f"threshold {options.threshold} bits, NumPy {np.__version__}, one thread")
-    print(f"index build: {build_seconds:.2f} s, peak RSS grew by "
-          f"{(rss_after - rss_before) / 1024:.0f} MiB")
-    print(f"queries with at least one match: {matched_queries}; "
-          f"result mismatches against brute force: {mismatches}")
+    print(
+        f"PDQ matching: {options.size:,} listed hashes, {len(queries)} queries, "
+        f"threshold {options.threshold} bits, NumPy {np.__version__}, one thread"
+    )
+    print(
+        f"index build: {build_seconds:.2f} s, peak RSS grew by "
+        f"{(rss_after - rss_before) / 1024:.0f} MiB"
+    )
+    print(
+        f"queries with at least one match: {matched_queries}; "
+        f"result mismatches against brute force: {mismatches}"
+    )
     print(f"multi-index hashing : {describe(mih)}")
     print(f"NumPy brute force   : {describe(brute)}")
     print(f"speed-up (median)   : {statistics.median(brute) / statistics.median(mih):.0f}x")

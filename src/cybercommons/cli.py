@@ -167,9 +167,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     _ensure_data_dir(args.data_dir)
     _setup_django()
-    extra = ["--queue-name", args.queue] if args.queue else []
+    extra = ["--queue-name", args.queue or "*"]
     if args.batch:
-        extra.append("--batch")
+        extra += ["--batch", "--no-startup-delay"]
     _call("db_worker", *extra)
     return 0
 
@@ -254,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run background tasks",
                             description="Run the background task worker (database queue).")
-    worker.add_argument("--queue", default="")
+    worker.add_argument("--queue", default="", help="queues to process, comma-separated "
+                        "(default: all)")
     worker.add_argument("--batch", action="store_true", help="exit when the queue is empty")
     worker.set_defaults(func=cmd_worker)
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from cybercommons.core import policy, services
 from cybercommons.core.errors import ServiceError
@@ -137,7 +137,7 @@ def get_organisation(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) 
 @router.post("/organisations", response={201: OrganisationOut}, auth=SIGNED_IN,
              operation_id="organisations_create",
              summary="Found an organisation (you become its administrator)")
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Any]:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
     organisation = services.create_organisation(
         signed_in(request),
         name=payload.name,
@@ -147,7 +147,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
         description=payload.description,
         website=payload.website,
     )
-    return 201, organisation
+    return Status(201, organisation)
 
 
 @router.patch("/organisations/{slug}", response=OrganisationOut, auth=SIGNED_IN,
@@ -211,12 +211,12 @@ def list_tokens(request: HttpRequest, response: HttpResponse,
 @router.post("/tokens", response={201: TokenCreatedOut}, auth=SIGNED_IN,
              operation_id="tokens_create",
              summary="Make a token; its secret is in this answer and never again")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     token, secret = services.create_token(
         signed_in(request), name=payload.name, scopes=list(payload.scopes),
         expires_at=payload.expires_at,
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "secret": secret}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "secret": secret})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, auth=SIGNED_IN,

@@ -14,7 +14,7 @@ class OrganisationForm(forms.Form):
                                          choices=StakeholderType.choices)
     country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(),
                                      required=False)
-    website = forms.URLField(label=_("Website"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}),
                                   required=False, max_length=5000)
 

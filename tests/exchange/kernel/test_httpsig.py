@@ -48,16 +48,29 @@ def p256_key() -> str:
 
 def _signed_cavage(key: str, algorithm: str = "rsa-sha256", **kwargs: object) -> dict[str, str]:
     added = httpsig.sign_cavage(
-        "POST", URL, HEADERS, BODY, key_id="https://museum.example/actors/1#main-key",
-        private_key=key, algorithm=algorithm, now=NOW, **kwargs,  # type: ignore[arg-type]
+        "POST",
+        URL,
+        HEADERS,
+        BODY,
+        key_id="https://museum.example/actors/1#main-key",
+        private_key=key,
+        algorithm=algorithm,
+        now=NOW,
+        **kwargs,  # type: ignore[arg-type]
     )
     return {**HEADERS, **added}
 
 
 def _signed_rfc9421(key: str | bytes, algorithm: str) -> dict[str, str]:
     added = httpsig.sign_rfc9421(
-        "POST", URL, HEADERS, BODY, key_id="https://museum.example/actors/1#main-key",
-        private_key=key, algorithm=algorithm, now=NOW,
+        "POST",
+        URL,
+        HEADERS,
+        BODY,
+        key_id="https://museum.example/actors/1#main-key",
+        private_key=key,
+        algorithm=algorithm,
+        now=NOW,
     )
     return {**HEADERS, **added}
 
@@ -92,7 +105,11 @@ def test_it_refuses_a_cavage_signature_when_the_body_was_changed(rsa_key: str) -
     headers = _signed_cavage(rsa_key)
     with pytest.raises(SignatureError, match="Digest header does not match"):
         httpsig.verify_cavage(
-            "POST", URL, headers, BODY + b" ", public_key=httpsig.public_key_pem(rsa_key),
+            "POST",
+            URL,
+            headers,
+            BODY + b" ",
+            public_key=httpsig.public_key_pem(rsa_key),
             now=NOW,
         )
 
@@ -110,8 +127,12 @@ def test_it_refuses_a_cavage_signature_sent_to_another_path(rsa_key: str) -> Non
     headers = _signed_cavage(rsa_key)
     with pytest.raises(SignatureError, match="does not verify"):
         httpsig.verify_cavage(
-            "POST", "https://social.example/inbox", headers, BODY,
-            public_key=httpsig.public_key_pem(rsa_key), now=NOW,
+            "POST",
+            "https://social.example/inbox",
+            headers,
+            BODY,
+            public_key=httpsig.public_key_pem(rsa_key),
+            now=NOW,
         )
 
 
@@ -227,8 +248,13 @@ def test_it_reproduces_the_cavage_draft_test_signatures(
     date: str, covered: tuple[str, ...], expected: str
 ) -> None:
     added = httpsig.sign_cavage(
-        "POST", CAVAGE_URL, _cavage_headers(date), CAVAGE_BODY, key_id="Test",
-        private_key=CAVAGE_TEST_KEY, covered=covered,
+        "POST",
+        CAVAGE_URL,
+        _cavage_headers(date),
+        CAVAGE_BODY,
+        key_id="Test",
+        private_key=CAVAGE_TEST_KEY,
+        covered=covered,
     )
     assert f'signature="{expected}"' in added["Signature"]
 
@@ -243,8 +269,12 @@ def test_it_verifies_the_cavage_draft_all_headers_signature() -> None:
         'sEnkvn6zdgfE2i0="'
     )
     result = httpsig.verify_cavage(
-        "POST", CAVAGE_URL, headers, CAVAGE_BODY,
-        public_key=httpsig.public_key_pem(CAVAGE_TEST_KEY), now=1388957500,
+        "POST",
+        CAVAGE_URL,
+        headers,
+        CAVAGE_BODY,
+        public_key=httpsig.public_key_pem(CAVAGE_TEST_KEY),
+        now=1388957500,
     )
     assert result.key_id == "Test"
 
@@ -252,9 +282,7 @@ def test_it_verifies_the_cavage_draft_all_headers_signature() -> None:
 # ---- RFC 9421 -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "algorithm", ["rsa-v1_5-sha256", "rsa-pss-sha512"]
-)
+@pytest.mark.parametrize("algorithm", ["rsa-v1_5-sha256", "rsa-pss-sha512"])
 def test_it_verifies_its_own_rfc9421_rsa_signature(rsa_key: str, algorithm: str) -> None:
     headers = _signed_rfc9421(rsa_key, algorithm)
     assert headers["Content-Digest"] == httpsig.content_digest_header(BODY)
@@ -298,10 +326,15 @@ def test_it_refuses_an_rfc9421_signature_for_another_method_or_host(ed_key: str)
 
 def test_it_refuses_an_rfc9421_signature_from_another_key(rsa_key: str, ed_key: str) -> None:
     headers = _signed_rfc9421(ed_key, "ed25519")
-    other = httpsig.public_key_pem(ed25519.Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode())
+    other = httpsig.public_key_pem(
+        ed25519.Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
     with pytest.raises(SignatureError, match="does not verify"):
         httpsig.verify_rfc9421("POST", URL, headers, BODY, public_key=other, now=NOW)
     with pytest.raises(SignatureError, match="does not fit this public key"):
@@ -318,24 +351,47 @@ def test_it_refuses_an_expired_or_future_rfc9421_signature(ed_key: str) -> None:
     with pytest.raises(SignatureError, match="created"):
         httpsig.verify_rfc9421("POST", URL, headers, BODY, public_key=public, now=NOW - 7200)
     added = httpsig.sign_rfc9421(
-        "POST", URL, HEADERS, BODY, key_id="k", private_key=ed_key, algorithm="ed25519",
-        now=NOW, expires_in=60,
+        "POST",
+        URL,
+        HEADERS,
+        BODY,
+        key_id="k",
+        private_key=ed_key,
+        algorithm="ed25519",
+        now=NOW,
+        expires_in=60,
     )
     with pytest.raises(SignatureError, match="expired"):
         httpsig.verify_rfc9421(
-            "POST", URL, {**HEADERS, **added}, BODY, public_key=public, now=NOW + 300,
+            "POST",
+            URL,
+            {**HEADERS, **added},
+            BODY,
+            public_key=public,
+            now=NOW + 300,
             clock_skew=120,
         )
 
 
 def test_it_refuses_an_rfc9421_signature_that_leaves_the_body_unsigned(ed_key: str) -> None:
     added = httpsig.sign_rfc9421(
-        "POST", URL, HEADERS, BODY, key_id="k", private_key=ed_key, algorithm="ed25519",
-        covered=("@method", "@target-uri", "@authority"), now=NOW,
+        "POST",
+        URL,
+        HEADERS,
+        BODY,
+        key_id="k",
+        private_key=ed_key,
+        algorithm="ed25519",
+        covered=("@method", "@target-uri", "@authority"),
+        now=NOW,
     )
     with pytest.raises(SignatureError, match="does not cover content-digest"):
         httpsig.verify_rfc9421(
-            "POST", URL, {**HEADERS, **added}, BODY, public_key=httpsig.public_key_pem(ed_key),
+            "POST",
+            URL,
+            {**HEADERS, **added},
+            BODY,
+            public_key=httpsig.public_key_pem(ed_key),
             now=NOW,
         )
 
@@ -385,10 +441,17 @@ def test_it_derives_the_rfc_ed25519_public_key_from_its_private_key() -> None:
 
 def test_it_builds_the_rfc9421_b26_signature_base_and_reproduces_its_signature() -> None:
     added = httpsig.sign_rfc9421(
-        "POST", RFC_URL, RFC_HEADERS, RFC_BODY, key_id="test-key-ed25519",
-        private_key=RFC_ED25519_PRIVATE, algorithm="ed25519", label="sig-b26",
+        "POST",
+        RFC_URL,
+        RFC_HEADERS,
+        RFC_BODY,
+        key_id="test-key-ed25519",
+        private_key=RFC_ED25519_PRIVATE,
+        algorithm="ed25519",
+        label="sig-b26",
         covered=("date", "@method", "@path", "@authority", "content-type", "content-length"),
-        now=1618884473, include_alg=False,
+        now=1618884473,
+        include_alg=False,
     )
     assert added["Signature-Input"] == (
         'sig-b26=("date" "@method" "@path" "@authority" "content-type" "content-length")'
@@ -421,16 +484,26 @@ def test_it_verifies_the_rfc9421_b26_signature_with_the_rfc_public_key() -> None
         "4A0w6vuQv5lIp5WPpBKRCw==:",
     }
     result = httpsig.verify_rfc9421(
-        "POST", RFC_URL, headers, RFC_BODY, public_key=RFC_ED25519_PUBLIC,
-        require_content_digest=False, check_time=False,
+        "POST",
+        RFC_URL,
+        headers,
+        RFC_BODY,
+        public_key=RFC_ED25519_PUBLIC,
+        require_content_digest=False,
+        check_time=False,
     )
     assert result.key_id == "test-key-ed25519"
     assert result.algorithm == "ed25519"
     headers["Content-Type"] = "text/plain"
     with pytest.raises(SignatureError, match="does not verify"):
         httpsig.verify_rfc9421(
-            "POST", RFC_URL, headers, RFC_BODY, public_key=RFC_ED25519_PUBLIC,
-            require_content_digest=False, check_time=False,
+            "POST",
+            RFC_URL,
+            headers,
+            RFC_BODY,
+            public_key=RFC_ED25519_PUBLIC,
+            require_content_digest=False,
+            check_time=False,
         )
 
 
@@ -442,8 +515,15 @@ def test_it_verifies_the_rfc9421_b25_hmac_signature() -> None:
         "Signature": "sig-b25=:pxcQw6G3AjtMBQjwo8XzkZf/bws5LelbaMk5rGIGtE8=:",
     }
     result = httpsig.verify_rfc9421(
-        "POST", RFC_URL, headers, RFC_BODY, public_key=RFC_SHARED_SECRET, required=(),
-        require_target=False, require_content_digest=False, check_time=False,
+        "POST",
+        RFC_URL,
+        headers,
+        RFC_BODY,
+        public_key=RFC_SHARED_SECRET,
+        required=(),
+        require_target=False,
+        require_content_digest=False,
+        check_time=False,
     )
     assert result.algorithm == "hmac-sha256"
 
@@ -495,8 +575,10 @@ def test_it_refuses_component_parameters_it_does_not_implement() -> None:
 
 
 def test_it_parses_and_reserialises_a_signature_input_dictionary() -> None:
-    text = 'sig1=("@method" "@target-uri");created=1618884473;keyid="k\\"1";alg="ed25519", ' \
+    text = (
+        'sig1=("@method" "@target-uri");created=1618884473;keyid="k\\"1";alg="ed25519", '
         "sig2=:YWJj:;flag, n=-12"
+    )
     members = sf.parse_dictionary(text)
     first = members["sig1"]
     assert isinstance(first, sf.InnerList)

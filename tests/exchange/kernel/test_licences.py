@@ -29,7 +29,9 @@ def test_it_knows_the_nine_licences_with_urls_and_spdx_ids() -> None:
         ("all-rights-reserved", False, False),
     ],
 )
-def test_it_states_what_each_licence_permits(code: str, commercial: bool, derivatives: bool) -> None:
+def test_it_states_what_each_licence_permits(
+    code: str, commercial: bool, derivatives: bool
+) -> None:
     licence = licences.get_licence(code)
     assert licence.commercial_use is commercial
     assert licence.derivatives is derivatives
@@ -67,7 +69,10 @@ def test_it_finds_each_licence_from_its_own_url_and_spdx_id() -> None:
 
 def test_it_writes_the_english_tasl_sentence() -> None:
     result = licences.attribution(
-        "cc-by-4.0", language="en", title="Dhow at Lamu", author="Amina Yusuf",
+        "cc-by-4.0",
+        language="en",
+        title="Dhow at Lamu",
+        author="Amina Yusuf",
         source_url="https://museum.example/works/12",
     )
     assert result.text == (
@@ -114,8 +119,12 @@ def test_it_words_public_domain_and_reserved_works_differently() -> None:
 
 def test_it_escapes_user_text_and_refuses_to_link_unsafe_urls() -> None:
     result = licences.attribution(
-        "cc-by-4.0", language="en", title='<script>alert("x")</script>', author="A & B",
-        source_url="javascript:alert(1)", author_url="https://a.example/?q=<b>",
+        "cc-by-4.0",
+        language="en",
+        title='<script>alert("x")</script>',
+        author="A & B",
+        source_url="javascript:alert(1)",
+        author_url="https://a.example/?q=<b>",
     )
     assert "<script>" not in result.html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in result.html

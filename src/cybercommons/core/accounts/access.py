@@ -55,7 +55,7 @@ def is_verified(request: HttpRequest) -> bool:
         return False
     if getattr(user, "is_verified", lambda: False)():
         return True
-    return not two_factor.is_enabled(user)  # type: ignore[arg-type]
+    return not two_factor.is_enabled(user)
 
 
 def verified(view: View) -> View:

@@ -53,7 +53,7 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, Any]]:
     """The UI languages, plus 'follow the browser' (read at call time, never at import)."""
     return [("", _("Follow my browser")), *settings.LANGUAGES]
 

@@ -27,7 +27,7 @@ urlpatterns = [
          name="password-reset-confirm"),
     path("password/reset/done/", password.PasswordResetCompleteView.as_view(),
          name="password-reset-complete"),
-    path("password/change/", verified(password.PasswordChangeView.as_view()),
+    path("password/change/", verified(password.password_change),
          name="password-change"),
     path("profile/", profile.profile, name="profile"),
     path("two-factor/start/", two_factor.start, name="two-factor-start"),

@@ -110,5 +110,5 @@ def scopes_of(request: HttpRequest) -> list[str]:
     """What the request's credentials allow: the token's scopes, or everything for a session."""
     api_token: ApiToken | None = getattr(request, "api_token", None)
     if api_token is not None:
-        return sorted(api_token.scopes)
+        return [scope for scope in ApiToken.SCOPES if api_token.allows(scope)]
     return [ApiToken.READ, ApiToken.WRITE]

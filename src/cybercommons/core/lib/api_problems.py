@@ -43,7 +43,11 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem_response(exc.status_code, str(exc), instance=request.path)
+    message = str(exc)
+    if message == "Cannot parse request body":
+        # ninja's words for a body that json.loads refused.
+        message = _("The request body is not valid JSON.")
+    return problem_response(exc.status_code, message, instance=request.path)
 
 
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -108,9 +108,6 @@ class ParsedValue(NamedTuple):
     marker: str = ""
 
 
-_CLEAN_NUMBER_FLAGS = (None, "")
-
-
 def parse_value(text: str | float | int | None) -> ParsedValue:
     """Read one cell as a float, recognising missing tokens and footnote markers.
 
@@ -119,30 +116,24 @@ def parse_value(text: str | float | int | None) -> ParsedValue:
     keeps the value and reports the marker; anything else is reported, never guessed.
     Unit: whatever the cell's unit is; the value is not rescaled.
     """
-    if text is None:
+    if isinstance(text, str):
+        # Fast path first: almost every cell of a real file is a plain number.
+        try:
+            number = float(text)
+        except ValueError:
+            cleaned = text.strip()
+            if cleaned.lower() in _MISSING_TOKENS:
+                return ParsedValue(None, ProblemKind.MISSING_VALUE)
+        else:
+            return _checked(number)
+    elif text is None:
         return ParsedValue(None, ProblemKind.MISSING_VALUE)
-    if isinstance(text, bool):
+    elif isinstance(text, bool):
         return ParsedValue(None, ProblemKind.NON_NUMERIC)
-    if isinstance(text, int | float):
-        number = float(text)
-        if math.isnan(number):
-            return ParsedValue(None, ProblemKind.MISSING_VALUE)
-        if math.isinf(number):
-            return ParsedValue(None, ProblemKind.NON_NUMERIC)
-        return ParsedValue(number)
-    cleaned = text.strip()
-    if cleaned.lower() in _MISSING_TOKENS:
-        return ParsedValue(None, ProblemKind.MISSING_VALUE)
-    try:
-        number = float(cleaned)
-    except ValueError:
-        pass
+    elif isinstance(text, int | float):
+        return _checked(float(text))
     else:
-        if math.isnan(number):
-            return ParsedValue(None, ProblemKind.MISSING_VALUE)
-        if math.isinf(number):
-            return ParsedValue(None, ProblemKind.NON_NUMERIC)
-        return ParsedValue(number)
+        return ParsedValue(None, ProblemKind.NON_NUMERIC)
     matched = _FOOTNOTED.match(cleaned)
     if matched:
         return ParsedValue(
@@ -151,6 +142,14 @@ def parse_value(text: str | float | int | None) -> ParsedValue:
             matched.group(2),
         )
     return ParsedValue(None, ProblemKind.NON_NUMERIC)
+
+
+def _checked(number: float) -> ParsedValue:
+    if math.isnan(number):
+        return ParsedValue(None, ProblemKind.MISSING_VALUE)
+    if math.isinf(number):
+        return ParsedValue(None, ProblemKind.NON_NUMERIC)
+    return ParsedValue(number)
 
 
 def parse_year(text: str | int | None) -> int | None:

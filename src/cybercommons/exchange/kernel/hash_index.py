@@ -116,7 +116,8 @@ def _as_words(hash_bytes: NDArray[np.uint8]) -> NDArray[np.uint64]:
 def _word_keys(hash_bytes: NDArray[np.uint8]) -> NDArray[np.uint16]:
     """The sixteen 16-bit words of each hash, (n, 16), word i = hex digits 4i..4i+3."""
     high = hash_bytes[:, 0::2].astype(np.uint16)
-    return (high << 8) | hash_bytes[:, 1::2]
+    low = hash_bytes[:, 1::2].astype(np.uint16)
+    return np.asarray((high << np.uint16(8)) | low, dtype=np.uint16)
 
 
 class PdqIndex:
@@ -296,9 +297,7 @@ class PdqIndex:
             found_ids = np.concatenate([found_ids, pending_ids[near]])
             found_distances = np.concatenate([found_distances, distances[near]])
         order = np.lexsort((found_ids, found_distances))
-        return [
-            Match(int(found_ids[i]), int(found_distances[i])) for i in order
-        ]
+        return [Match(int(found_ids[i]), int(found_distances[i])) for i in order]
 
     def _query_indexed(
         self, query_bytes: NDArray[np.uint8], query_words: NDArray[np.uint64], limit: int
@@ -330,10 +329,10 @@ class PdqIndex:
         keep = distances <= limit
         rows, distances = rows[keep], distances[keep]
         # a hash close in several words is found once per word: keep one copy
-        rows, first = np.unique(rows, return_index=True)
+        unique_rows, first = np.unique(rows, return_index=True)
         distances = distances[first]
-        alive = self._alive[rows]
-        return self._ids[rows[alive]], distances[alive]
+        alive = self._alive[unique_rows]
+        return self._ids[unique_rows[alive]], distances[alive]
 
     def _pending_arrays(self) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
         if self._pending_cache is None:

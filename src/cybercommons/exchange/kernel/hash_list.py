@@ -137,5 +137,8 @@ def read_hash_list(lines: Iterable[str]) -> tuple[list[HashEntry], list[HashList
     entries: list[HashEntry] = []
     errors: list[HashListError] = []
     for record in iter_hash_list(lines):
-        (entries if isinstance(record, HashEntry) else errors).append(record)
+        if isinstance(record, HashEntry):
+            entries.append(record)
+        else:
+            errors.append(record)
     return entries, errors

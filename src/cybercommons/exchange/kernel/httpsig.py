@@ -153,9 +153,7 @@ def _check_date(value: str, now: float, skew: int) -> None:
         raise SignatureError(f"the Date header is {int(now - sent)} s from our clock")
 
 
-def _check_created_expires(
-    created: int | None, expires: int | None, now: float, skew: int
-) -> None:
+def _check_created_expires(created: int | None, expires: int | None, now: float, skew: int) -> None:
     if expires is not None and expires < now - skew:
         raise SignatureError("the signature has expired")
     if created is not None and (created > now + skew or created < now - skew):
@@ -221,9 +219,7 @@ def _verify(algorithm: str, key: Key, message: bytes, signature: bytes) -> None:
         return
     public = _load_public(key)
     try:
-        if algorithm in ("rsa-v1_5-sha256", "rsa-sha256") and isinstance(
-            public, rsa.RSAPublicKey
-        ):
+        if algorithm in ("rsa-v1_5-sha256", "rsa-sha256") and isinstance(public, rsa.RSAPublicKey):
             public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
         elif algorithm == "rsa-pss-sha512" and isinstance(public, rsa.RSAPublicKey):
             public.verify(
@@ -441,8 +437,7 @@ def verify_cavage(
         effective = algorithm
     else:
         raise SignatureError(f"unsupported draft-cavage algorithm {algorithm!r}")
-    text = cavage_signing_string(method, url, header_map, covered, created=created,
-                                 expires=expires)
+    text = cavage_signing_string(method, url, header_map, covered, created=created, expires=expires)
     try:
         signature = base64.b64decode(params["signature"], validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -645,8 +640,7 @@ def verify_rfc9421(
             raise SignatureError("the signature has no created time")
         if expires is not None and (not isinstance(expires, int) or isinstance(expires, bool)):
             raise SignatureError("the signature's expires is not a whole number")
-        _check_created_expires(created, expires, time.time() if now is None else now,
-                               clock_skew)
+        _check_created_expires(created, expires, time.time() if now is None else now, clock_skew)
     if "content-digest" in covered:
         check_content_digest(header_map["content-digest"], body)
     return VerifiedSignature(

@@ -71,10 +71,24 @@ LICENCES: dict[str, Licence] = {
         _cc("by-sa", "BY-SA", "Attribution-ShareAlike", "by-sa", nc=False, nd=False, sa=True),
         _cc("by-nd", "BY-ND", "Attribution-NoDerivatives", "by-nd", nc=False, nd=True, sa=False),
         _cc("by-nc", "BY-NC", "Attribution-NonCommercial", "by-nc", nc=True, nd=False, sa=False),
-        _cc("by-nc-sa", "BY-NC-SA", "Attribution-NonCommercial-ShareAlike", "by-nc-sa",
-            nc=True, nd=False, sa=True),
-        _cc("by-nc-nd", "BY-NC-ND", "Attribution-NonCommercial-NoDerivatives", "by-nc-nd",
-            nc=True, nd=True, sa=False),
+        _cc(
+            "by-nc-sa",
+            "BY-NC-SA",
+            "Attribution-NonCommercial-ShareAlike",
+            "by-nc-sa",
+            nc=True,
+            nd=False,
+            sa=True,
+        ),
+        _cc(
+            "by-nc-nd",
+            "BY-NC-ND",
+            "Attribution-NonCommercial-NoDerivatives",
+            "by-nc-nd",
+            nc=True,
+            nd=True,
+            sa=False,
+        ),
         Licence(
             code="cc0-1.0",
             label="CC0 1.0",
@@ -329,7 +343,11 @@ def attributions(
     """The attribution in all six UN languages, keyed by language code."""
     return {
         language: attribution(
-            licence, language=language, title=title, author=author, source_url=source_url,
+            licence,
+            language=language,
+            title=title,
+            author=author,
+            source_url=source_url,
             author_url=author_url,
         )
         for language in LANGUAGES

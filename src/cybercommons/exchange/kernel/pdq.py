@@ -127,8 +127,11 @@ def open_image(data: bytes | Path | str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(source)
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise PdqError(f"the image could not be decoded: {exc}") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise PdqError(f"the image could not be decoded: {exc}") from exc

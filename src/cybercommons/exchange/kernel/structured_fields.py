@@ -216,8 +216,11 @@ def serialize_item(item: Item) -> str:
 
 def serialize_inner_list(inner: InnerList) -> str:
     """Canonical text of an inner list with its parameters."""
-    return "(" + " ".join(serialize_item(item) for item in inner.items) + ")" + serialize_params(
-        inner.params
+    return (
+        "("
+        + " ".join(serialize_item(item) for item in inner.items)
+        + ")"
+        + serialize_params(inner.params)
     )
 
 

@@ -77,7 +77,7 @@ def identify_language(
     allowed = tuple(dict.fromkeys(languages))
     if not allowed:
         raise ValueError("at least one language is needed")
-    back = {}
+    back: dict[str, str] = {}
     for code in allowed:
         back.setdefault(_model_code(code), code)
     identifier = _identifier(tuple(sorted(back)))
@@ -90,8 +90,13 @@ def identify_language(
 _ARABIC_MARKS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans(
     {
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-        "ى": "ي", "ی": "ي", "ئ": "ي",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ئ": "ي",
         "ة": "ه",
         "ؤ": "و",
         "ک": "ك",
@@ -114,7 +119,7 @@ def stem_arabic(word: str) -> str:
     """Remove one common prefix from a normalised Arabic word (see the module docstring)."""
     for article in _ARTICLES:
         if word.startswith(article) and len(word) - len(article) >= 2:
-            return word[len(article):]
+            return word[len(article) :]
     if word.startswith("و") and len(word) - 1 >= 3:
         return word[1:]
     if word.startswith(_PREPOSITIONS) and len(word) - 1 >= 4:
@@ -167,10 +172,11 @@ def _segments(text: str, *, for_query: bool) -> list[str]:
 
 
 def _terms(text: str, *, for_query: bool) -> list[str]:
-    cleaned = normalise_arabic(unicodedata.normalize("NFKC", text))
+    # fold before segmenting: jieba splits Latin words at accented letters
+    cleaned = fold(normalise_arabic(unicodedata.normalize("NFKC", text)))
     terms = []
     for segment in _segments(cleaned, for_query=for_query):
-        for word in _WORD_RE.findall(fold(segment)):
+        for word in _WORD_RE.findall(segment):
             if len(word) > MAX_TERM_LENGTH:
                 continue
             if _ARABIC_RE.match(word):

@@ -34,7 +34,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, invitation)
     if not request.user.is_authenticated:
         return redirect_with_next("accounts:login", request.path)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     try:
         membership = services.accept_invitation(user, token)
     except ServiceError as error:

@@ -23,9 +23,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -51,7 +50,7 @@ def remember_language(response: HttpResponse, user: User) -> HttpResponse:
             max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
             domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
         )
     return response
 
@@ -106,7 +105,9 @@ def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     if time.time() - float(pending.get("since", 0)) > PENDING_SECONDS:
         del request.session[PENDING_KEY]
         return None
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_id = pending.get("user")
+    user = (User.objects.filter(pk=user_id, is_active=True).first()
+            if isinstance(user_id, int) else None)
     if user is None:
         del request.session[PENDING_KEY]
         return None
@@ -121,7 +122,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second step of a log-in, or re-verifying an open session before a sensitive page."""
     pending: dict[str, Any] | None = None
     if request.user.is_authenticated:
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         next_url = safe_next(request, request.GET.get("next") or request.POST.get("next"),
                              reverse("accounts:profile"))
         if is_verified(request):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from axes.utils import reset as reset_lockout
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpResponse
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/cybercommons_password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
 
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        # The platform's name, not the host name Django would use without the sites app.
+        return {"site_name": settings.OTP_TOTP_ISSUER}
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = PAGES + "password_reset_done.html"
@@ -28,7 +34,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = PAGES + "password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         # Whoever proved they own the mailbox may log in again at once: the locked-out page
         # points here as the way out.
@@ -44,8 +50,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = PAGES + "password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed. Other sessions were "
                                          "logged out."))
         return response
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Django's view behind our own sign-in check (its decorator would use LOGIN_URL)."""
+    response = PasswordChangeView.as_view()(request)
+    assert isinstance(response, HttpResponse)
+    return response
