@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from cybercommons.economy.kernel.observations import ImportReport, Record, collect  # noqa: E402
-from cybercommons.economy.kernel.sources import (  # noqa: E402
+from cybercommons.economy.kernel.observations import ImportReport, Record, collect
+from cybercommons.economy.kernel.sources import (
     load_gapminder_iso3,
     read_ddf_datapoints,
     read_owid_csv,

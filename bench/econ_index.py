@@ -31,18 +31,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import pycountry  # noqa: E402
+import pycountry
 
-from cybercommons.economy.kernel.composite import (  # noqa: E402
+from cybercommons.economy.kernel.composite import (
     IndexDefinition,
     IndicatorSpec,
     Panel,
     compute_index,
 )
-from cybercommons.economy.kernel.idi import IDI_2023, OPEN_CONNECTIVITY_INDEX, explain  # noqa: E402
-from cybercommons.economy.kernel.observations import Observation, observations_only  # noqa: E402
-from cybercommons.economy.kernel.ranking import compare_rankings  # noqa: E402
-from cybercommons.economy.kernel.sources import (  # noqa: E402
+from cybercommons.economy.kernel.idi import IDI_2023, OPEN_CONNECTIVITY_INDEX, explain
+from cybercommons.economy.kernel.observations import Observation, observations_only
+from cybercommons.economy.kernel.ranking import compare_rankings
+from cybercommons.economy.kernel.sources import (
     load_gapminder_iso3,
     read_ddf_datapoints,
 )
@@ -146,7 +146,8 @@ def main() -> None:
         cells = len(panel.geos) * len(panel.years)
         scored = int((~np.isnan(result.overall)).sum())
         print(f"2. {definition.name}, real panel")
-        print(f"   {len(panel.geos)} countries x {len(panel.years)} years = {cells:,} country-years")
+        shape = f"{len(panel.geos)} countries x {len(panel.years)} years"
+        print(f"   {shape} = {cells:,} country-years")
         print(f"   scored: {scored:,} (the missing-data rule leaves out the rest)")
         print(f"   panel build from {len(observations):,} observations: {build * 1000:.1f} ms")
         print(f"   median compute time: {seconds * 1000:.2f} ms")

@@ -14,7 +14,7 @@ from django.urls import path
 if not settings.configured:
     settings.configure(
         DEBUG=False,
-        SECRET_KEY="bench-only-not-secret",  # noqa: S106
+        SECRET_KEY="bench-only-not-secret",
         ALLOWED_HOSTS=["*"],
         ROOT_URLCONF=__name__,
         MIDDLEWARE=[],

@@ -25,10 +25,10 @@ def _fail(message: str, code: int = 2) -> int:
 def _setup_django() -> None:
     """Configure Django; a bad setting becomes one line on stderr and exit status 2."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cybercommons.settings")
-    from cybercommons.core.lib.env import SettingError  # noqa: PLC0415
+    from cybercommons.core.lib.env import SettingError
 
     try:
-        import django  # noqa: PLC0415
+        import django
 
         django.setup()
     except SettingError as error:
@@ -36,7 +36,7 @@ def _setup_django() -> None:
 
 
 def _call(*args: str) -> None:
-    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management import call_command
 
     call_command(*args)
 
@@ -67,9 +67,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _ensure_secret_file(folder, "secret_key")
     os.environ.setdefault("ALLOWED_HOSTS", f"127.0.0.1,localhost,[::1],{args.host}")
     _setup_django()
-    from django.conf import settings  # noqa: PLC0415
+    from django.conf import settings
 
-    from cybercommons.core import demo  # noqa: PLC0415
+    from cybercommons.core import demo
 
     db = settings.DATABASES["default"]
     print(f"Data folder: {folder}")
@@ -103,11 +103,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _serve(bind: str, *, workers: int, threads: int) -> int:
     """Run gunicorn in this process with the project's WSGI application."""
-    from gunicorn.app.base import BaseApplication  # noqa: PLC0415
+    from gunicorn.app.base import BaseApplication
 
-    from cybercommons.wsgi import application  # noqa: PLC0415
+    from cybercommons.wsgi import application
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
@@ -118,7 +118,7 @@ def _serve(bind: str, *, workers: int, threads: int) -> int:
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("forwarded_allow_ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self):
             return application
 
     Server().run()
@@ -129,7 +129,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     _ensure_data_dir(args.data_dir)
     _setup_django()
     _call("migrate", "--no-input")
-    from cybercommons.core.countries import sync_countries  # noqa: PLC0415
+    from cybercommons.core.countries import sync_countries
 
     sync_countries()
     return 0
@@ -138,7 +138,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_createadmin(args: argparse.Namespace) -> int:
     _ensure_data_dir(args.data_dir)
     _setup_django()
-    from cybercommons.core.demo import ensure_admin  # noqa: PLC0415
+    from cybercommons.core.demo import ensure_admin
 
     password = args.password or os.environ.get("CYBERCOMMONS_ADMIN_PASSWORD") or \
         secrets.token_urlsafe(12)
@@ -154,7 +154,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _setup_django()
     extra = ["--deploy"] if args.deploy else []
     extra += ["--fail-level", args.fail_level]
-    from django.core.management import CommandError  # noqa: PLC0415
+    from django.core.management import CommandError
 
     try:
         _call("check", *extra)
@@ -177,7 +177,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_manage(args: argparse.Namespace) -> int:
     _ensure_data_dir(args.data_dir)
     _setup_django()
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line
 
     execute_from_command_line([f"{PROG} manage", *args.rest])
     return 0
@@ -187,8 +187,10 @@ def _forward(name: str, rest: Sequence[str], data_dir: str | None) -> int:
     """Run the Django management command ``name`` (a module's command group)."""
     _ensure_data_dir(data_dir)
     _setup_django()
-    from django.core.management import get_commands  # noqa: PLC0415
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import (
+        execute_from_command_line,
+        get_commands,
+    )
 
     if name not in get_commands():
         return _fail(f"unknown command {name!r} (see '{PROG} --help')")
@@ -225,8 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "SECRET_KEY, ALLOWED_HOSTS and usually DATABASE_URL in the "
                            "environment.")
     serve.add_argument("--bind", default=os.environ.get("CYBERCOMMONS_BIND", "127.0.0.1:8000"))
-    serve.add_argument("--workers", type=int,
-                       default=int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1))))
+    default_workers = os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1))
+    serve.add_argument("--workers", type=int, default=int(default_workers))
     serve.add_argument("--threads", type=int, default=4)
     serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
     serve.set_defaults(func=cmd_serve)

@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from cybercommons.core import modules  # noqa: PLC0415 - app registry must be ready
+        from cybercommons.core import modules
 
         modules.registry.load()

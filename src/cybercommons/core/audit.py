@@ -13,7 +13,13 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from cybercommons.core.kernel.hashchain import GENESIS, ChainEntry, ChainProblem, entry_hash, verify_chain
+from cybercommons.core.kernel.hashchain import (
+    GENESIS,
+    ChainEntry,
+    ChainProblem,
+    entry_hash,
+    verify_chain,
+)
 from cybercommons.core.models import AuditEntry, AuditHead, User
 
 
@@ -79,7 +85,7 @@ def record(
 
 
 def _json_roundtrip(value: dict[str, Any]) -> dict[str, Any]:
-    import json  # noqa: PLC0415
+    import json
 
     result: dict[str, Any] = json.loads(json.dumps(value, default=str))
     return result

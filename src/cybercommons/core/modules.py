@@ -32,7 +32,7 @@ class ModuleRegistry:
         """Read each installed app's ``manifest`` and subscribe its event handlers."""
         if self._loaded:
             return
-        from cybercommons.core import events  # noqa: PLC0415 - needs models ready
+        from cybercommons.core import events
 
         for config in apps.get_app_configs():
             try:

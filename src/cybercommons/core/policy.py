@@ -56,7 +56,7 @@ def has_role(user: Viewer, organisation: Organisation, role: str) -> bool:
 def require_role(user: Viewer, organisation: Organisation, role: str) -> None:
     """Raise PermissionDenied unless the user holds ``role`` in the organisation."""
     if not has_role(user, organisation, role):
-        raise PermissionDenied("you need the %s role in %s" % (role, organisation.name))
+        raise PermissionDenied(f"you need the {role} role in {organisation.name}")
 
 
 def memberships(viewer: Viewer, organisation: Organisation) -> QuerySet[Membership]:

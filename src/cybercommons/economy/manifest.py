@@ -8,7 +8,8 @@ MANIFEST = ModuleManifest(
     label="economy",
     name=_("Digital economy"),
     description=_(
-        "Measure the digital divide per country, follow progress to the 2030 targets, and match digital-development projects with funders."
+        "Measure the digital divide per country, follow progress to the 2030 targets, and"
+        " match digital-development projects with funders."
     ),
     url_prefix="economy/",
     order=30,

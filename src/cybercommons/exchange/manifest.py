@@ -8,7 +8,8 @@ MANIFEST = ModuleManifest(
     label="exchange",
     name=_("Cultural exchange"),
     description=_(
-        "Publish and curate cultural and knowledge works in many languages, with licences and attribution, exhibitions and federation — with child safety built in."
+        "Publish and curate cultural and knowledge works in many languages, with licences"
+        " and attribution, exhibitions and federation — with child safety built in."
     ),
     url_prefix="exchange/",
     order=20,

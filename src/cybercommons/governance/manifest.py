@@ -8,7 +8,8 @@ MANIFEST = ModuleManifest(
     label="governance",
     name=_("Governance"),
     description=_(
-        "Consult on draft international rules: versioned drafts, comments, amendments, opinion maps and decisions that balance stakeholder groups and regions."
+        "Consult on draft international rules: versioned drafts, comments, amendments, "
+        "opinion maps and decisions that balance stakeholder groups and regions."
     ),
     url_prefix="governance/",
     order=50,

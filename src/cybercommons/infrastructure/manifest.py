@@ -8,7 +8,9 @@ MANIFEST = ModuleManifest(
     label="infrastructure",
     name=_("Infrastructure"),
     description=_(
-        "Map the Internet's backbone, see how resilient each country's international connectivity is, simulate cable cuts and plan the links that buy the most resilience."
+        "Map the Internet's backbone, see how resilient each country's international "
+        "connectivity is, simulate cable cuts and plan the links that buy the most "
+        "resilience."
     ),
     url_prefix="infrastructure/",
     order=10,

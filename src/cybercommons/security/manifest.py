@@ -8,7 +8,8 @@ MANIFEST = ModuleManifest(
     label="security",
     name=_("Cybersecurity"),
     description=_(
-        "Share threat intelligence across borders with STIX and TAXII, under TLP and sharing groups."
+        "Share threat intelligence across borders with STIX and TAXII, under TLP and "
+        "sharing groups."
     ),
     url_prefix="security/",
     order=40,

@@ -32,8 +32,10 @@ def test_env_helpers_name_the_variable_in_their_errors() -> None:
 
 def test_email_urls_map_to_django_settings() -> None:
     smtp = email_settings("smtp://user:p%40ss@mail.example.org:587?tls=1&from=cc@example.org")
-    assert smtp["EMAIL_HOST"] == "mail.example.org" and smtp["EMAIL_PORT"] == 587
-    assert smtp["EMAIL_HOST_PASSWORD"] == "p@ss" and smtp["EMAIL_USE_TLS"] is True
+    assert smtp["EMAIL_HOST"] == "mail.example.org"
+    assert smtp["EMAIL_PORT"] == 587
+    assert smtp["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert smtp["EMAIL_USE_TLS"] is True
     assert smtp["DEFAULT_FROM_EMAIL"] == "cc@example.org"
     assert "console" in str(email_settings("console:")["EMAIL_BACKEND"])
     with pytest.raises(SettingError, match="EMAIL_URL"):
@@ -51,7 +53,8 @@ def test_a_malformed_database_url_stops_with_one_line(tmp_path: Path) -> None:
     result = run(["check"], {"DATABASE_URL": "nonsense://what"}, tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "DATABASE_URL" in lines[0]
+    assert len(lines) == 1
+    assert "DATABASE_URL" in lines[0]
 
 
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
@@ -62,7 +65,8 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
 
 def test_an_unknown_command_is_reported(tmp_path: Path) -> None:
     result = run(["frobnicate"], {}, tmp_path)
-    assert result.returncode == 2 and "unknown command 'frobnicate'" in result.stderr
+    assert result.returncode == 2
+    assert "unknown command 'frobnicate'" in result.stderr
 
 
 def test_check_deploy_is_clean_in_a_production_configuration(tmp_path: Path) -> None:
@@ -94,4 +98,5 @@ def test_demo_prepares_data_and_can_be_run_again(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "cybercommons.sqlite3").is_file()
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
     verify = run(["audit", "verify"], {}, tmp_path)
-    assert verify.returncode == 0 and "intact" in verify.stdout
+    assert verify.returncode == 0
+    assert "intact" in verify.stdout

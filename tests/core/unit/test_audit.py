@@ -63,7 +63,8 @@ def test_verify_detects_the_last_entry_removed() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq = 3")  # noqa: S608
     _, problems = audit.verify()
-    assert problems and "removed from the end" in problems[-1].reason
+    assert problems
+    assert "removed from the end" in problems[-1].reason
 
 
 @pytest.mark.django_db

@@ -21,7 +21,8 @@ def test_creating_an_organisation_makes_the_founder_admin_and_is_audited() -> No
     assert organisation.slug == "pacific-cert"
     assert Membership.objects.get(organisation=organisation).role == Role.ADMIN
     entry = AuditEntry.objects.get(action="core.organisation.created")
-    assert entry.actor == founder and entry.object_id == str(organisation.pk)
+    assert entry.actor == founder
+    assert entry.object_id == str(organisation.pk)
     assert Event.objects.filter(name="core.organisation.created").exists()
 
 
@@ -57,7 +58,8 @@ def test_invitation_round_trip_sends_mail_and_adds_the_member(cast: Cast, settin
         cast.owner, cast.organisation, email="Carol@Example.org", role=Role.EDITOR,
         accept_url="https://cc.example/accounts/invitations/")
     assert invitation.email == "carol@example.org"
-    assert len(mail.outbox) == 1 and secret in mail.outbox[0].body
+    assert len(mail.outbox) == 1
+    assert secret in mail.outbox[0].body
     assert secret not in invitation.token_hash
     membership = services.accept_invitation(newcomer, secret)
     assert membership.role == Role.EDITOR
@@ -101,9 +103,11 @@ def test_a_member_may_leave_but_not_remove_others(cast: Cast) -> None:
 def test_tokens_are_stored_hashed_and_authenticate_until_revoked() -> None:
     user = UserFactory()
     token, secret = services.create_token(user, name="ci", scopes=["read"])
-    assert secret.startswith("cc_") and secret not in token.key_hash
+    assert secret.startswith("cc_")
+    assert secret not in token.key_hash
     assert services.authenticate_token(secret) == token
-    assert token.allows("read") and not token.allows("write")
+    assert token.allows("read")
+    assert not token.allows("write")
     services.revoke_token(user, token)
     assert services.authenticate_token(secret) is None
     assert services.authenticate_token("cc_wrong") is None

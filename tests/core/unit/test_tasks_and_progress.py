@@ -29,8 +29,10 @@ def test_a_failure_inside_the_tracker_marks_the_work_failed() -> None:
         tracker.advance(3)
         raise ValueError("bad row")
     record = Progress.objects.get(key=tracker.key)
-    assert record.status == Progress.Status.FAILED and record.message == "bad row"
-    assert record.done == 3 and record.percent == 30
+    assert record.status == Progress.Status.FAILED
+    assert record.message == "bad row"
+    assert record.done == 3
+    assert record.percent == 30
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from cybercommons.core.lib.problems import problem_response, wants_problem_json
 def _error(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
     if wants_problem_json(request.path, request.META.get("HTTP_ACCEPT", "")):
         return problem_response(status, detail, title=title)
+    html: str
     try:
         html = render_to_string("core/pages/error.html",
                                 {"status": status, "title": title, "detail": detail},

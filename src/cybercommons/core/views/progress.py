@@ -14,6 +14,6 @@ def progress_detail(request: HttpRequest, key: str) -> HttpResponse:
     item = queries.progress_for(request.user, key)
     if item is None:
         raise Http404
-    template = ("core/partials/progress.html" if request.htmx
+    template = ("core/partials/progress.html" if getattr(request, "htmx", False)
                 else "core/pages/progress.html")
     return render(request, template, {"progress": item})

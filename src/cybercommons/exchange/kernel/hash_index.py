@@ -323,13 +323,13 @@ class PdqIndex:
         step[0] = starts[0]
         ends = np.cumsum(lengths)[:-1]
         step[ends] = starts[1:] - (starts[:-1] + lengths[:-1]) + 1
-        rows = self._postings[np.cumsum(step)]
+        candidates = self._postings[np.cumsum(step)]
 
-        distances = _popcount_rows(self._words[rows] ^ query_words)
+        distances = _popcount_rows(self._words[candidates] ^ query_words)
         keep = distances <= limit
-        rows, distances = rows[keep], distances[keep]
+        near, distances = candidates[keep], distances[keep]
         # a hash close in several words is found once per word: keep one copy
-        unique_rows, first = np.unique(rows, return_index=True)
+        unique_rows, first = np.unique(near, return_index=True)
         distances = distances[first]
         alive = self._alive[unique_rows]
         return self._ids[unique_rows[alive]], distances[alive]

@@ -20,6 +20,8 @@ from cybercommons.core.errors import ServiceError
 # The account was just made here, so the model backend vouches for it (the lock-out backend
 # listed first authenticates nobody by itself).
 SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The service names the password "password"; the form has it twice.
+FIELD_OF = {"password": "password1"}
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -40,7 +42,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 display_name=data["display_name"], country=data["country"],
             )
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            field = FIELD_OF.get(error.field or "", error.field)
+            form.add_error(field if field in form.fields else None, error.message)
         else:
             auth_login(request, user, backend=SIGNUP_BACKEND)
             messages.success(request, _("Welcome! Your account is ready."))
