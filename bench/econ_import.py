@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -60,6 +61,11 @@ def csv_only(path: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
+def import_file(path: Path, reader: Callable[[Path], Iterator[Record]]) -> ImportReport:
+    """Parse one file completely into its report."""
+    return collect(reader(path), path.name)
+
+
 def best_time(work: Callable[[], object], runs: int) -> tuple[float, object]:
     """Fastest of ``runs`` wall-clock timings, and the last result."""
     best = float("inf")
@@ -98,9 +104,9 @@ def main() -> None:
     total_seconds = 0.0
     total_csv_seconds = 0.0
     for path, reader in files:
-        seconds, result = best_time(lambda p=path, r=reader: collect(r(p), p.name), args.runs)
+        seconds, result = best_time(partial(import_file, path, reader), args.runs)
         assert isinstance(result, ImportReport)
-        csv_seconds, rows = best_time(lambda p=path: csv_only(p), args.runs)
+        csv_seconds, rows = best_time(partial(csv_only, path), args.runs)
         assert isinstance(rows, int)
         total_rows += rows
         total_seconds += seconds

@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -139,9 +140,9 @@ def main() -> None:
 
     observations = real_observations(args.data)
     for definition in (IDI_2023, OPEN_CONNECTIVITY_INDEX):
-        build = median_seconds(lambda d=definition: Panel.from_observations(observations, d), 3)
+        build = median_seconds(partial(Panel.from_observations, observations, definition), 3)
         panel = Panel.from_observations(observations, definition)
-        seconds = median_seconds(lambda d=definition, p=panel: compute_index(d, p), args.repeat)
+        seconds = median_seconds(partial(compute_index, definition, panel), args.repeat)
         result = compute_index(definition, panel)
         cells = len(panel.geos) * len(panel.years)
         scored = int((~np.isnan(result.overall)).sum())

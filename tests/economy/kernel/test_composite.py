@@ -1,5 +1,7 @@
 """Index definitions are refused with reasons; the vectorised computation follows the rules."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -18,8 +20,8 @@ from cybercommons.economy.kernel.composite import (
 from cybercommons.economy.kernel.observations import GeoKind, Observation
 
 
-def small_index(**changes):
-    base = {
+def small_index(**changes: Any) -> IndexDefinition:
+    base: dict[str, Any] = {
         "code": "t",
         "name": "Test",
         "pillars": (PillarSpec("a", "A", 0.5), PillarSpec("b", "B", 0.5)),
@@ -121,6 +123,7 @@ def test_it_computes_pillars_and_the_index_for_every_place_and_year_at_once():
     assert np.isnan(result.overall[1, 1])
     assert result.pillar_share[0, 1].tolist() == pytest.approx([0.5, 1.0])
     assert result.overall_for_year(2021) == {"AAA": pytest.approx(95.0)}
+    assert "not imputed" in result.missing_data_rule
 
 
 def test_a_stricter_rule_refuses_a_pillar_with_half_its_data():

@@ -7,6 +7,7 @@ from cybercommons.economy.kernel.observations import (
     Observation,
     Problem,
     ProblemKind,
+    Record,
     collect,
     parse_value,
     parse_year,
@@ -54,7 +55,7 @@ def test_it_refuses_implausible_years(text):
 
 
 def test_the_report_keeps_countries_aggregates_and_unknown_places_apart():
-    records = [
+    records: list[Record] = [
         Observation("KEN", GeoKind.COUNTRY, 2020, 1.0, "X"),
         Observation("WLD", GeoKind.AGGREGATE, 2020, 2.0, "X"),
         Observation("abkh", GeoKind.UNKNOWN, 2020, 3.0, "X"),

@@ -595,3 +595,38 @@ def test_it_parses_and_reserialises_a_signature_input_dictionary() -> None:
 def test_it_refuses_malformed_structured_fields(bad: str) -> None:
     with pytest.raises(sf.StructuredFieldError):
         sf.parse_dictionary(bad)
+
+
+def test_it_signs_a_get_without_a_digest_in_both_forms(rsa_key: str) -> None:
+    public = httpsig.public_key_pem(rsa_key)
+    cavage = httpsig.sign_cavage("GET", URL, {}, b"", key_id="k", private_key=rsa_key, now=NOW)
+    assert "Digest" not in cavage
+    assert 'headers="(request-target) host date"' in cavage["Signature"]
+    assert httpsig.verify_request("GET", URL, cavage, b"", public_key=public, now=NOW)
+    rfc = httpsig.sign_rfc9421("GET", URL, {}, b"", key_id="k", private_key=rsa_key, now=NOW)
+    assert "Content-Digest" not in rfc
+    assert httpsig.verify_request("GET", URL, rfc, b"", public_key=public, now=NOW).covered == (
+        "@method",
+        "@target-uri",
+        "@authority",
+    )
+
+
+def test_it_accepts_an_hs2019_signature_made_with_rsa_pss(rsa_key: str) -> None:
+    headers = {"Host": "social.example", "Date": httpsig.http_date(NOW)}
+    text = httpsig.cavage_signing_string(
+        "GET", URL, headers, ("(request-target)", "host", "date")
+    ).encode()
+    signature = base64.b64encode(httpsig._sign("rsa-pss-sha512", rsa_key, text)).decode()
+    headers["Signature"] = (
+        f'keyId="k",algorithm="hs2019",headers="(request-target) host date",signature="{signature}"'
+    )
+    result = httpsig.verify_cavage(
+        "GET", URL, headers, b"", public_key=httpsig.public_key_pem(rsa_key), now=NOW
+    )
+    assert result.algorithm == "hs2019"
+
+
+def test_it_refuses_a_key_id_that_would_break_the_header(rsa_key: str) -> None:
+    with pytest.raises(SignatureError, match="key id"):
+        httpsig.sign_cavage("GET", URL, {}, b"", key_id='a",b', private_key=rsa_key, now=NOW)

@@ -90,7 +90,8 @@ def _replace_backup_codes(user: User) -> list[str]:
     codes: list[str] = []
     while len(codes) < BACKUP_CODE_COUNT:
         code = StaticToken.random_token()
-        if code not in codes:
+        # A code of digits only would be read as an authenticator code: draw again.
+        if code not in codes and not code.isdigit():
             codes.append(code)
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     return codes

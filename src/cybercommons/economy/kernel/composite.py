@@ -377,6 +377,11 @@ class IndexResult:
     pillars: FloatArray
     overall: FloatArray
 
+    @property
+    def missing_data_rule(self) -> str:
+        """The missing-data rule these scores were computed under, in one sentence."""
+        return self.definition.missing.describe()
+
     def overall_for_year(self, year: int) -> dict[str, float]:
         """Index score per place for one year, places without a score left out."""
         if year not in self.years:

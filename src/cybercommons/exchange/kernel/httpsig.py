@@ -323,17 +323,22 @@ def sign_cavage(
     key_id: str,
     private_key: Key,
     algorithm: str = "rsa-sha256",
-    covered: Iterable[str] = CAVAGE_COVERED,
+    covered: Iterable[str] | None = None,
     now: float | None = None,
 ) -> dict[str, str]:
     """Sign a request in the draft-cavage form; returns the headers to set.
 
-    Missing `Host`, `Date` (from `now`) and `Digest` (of the body) are created when they are
-    covered, and returned together with `Signature`. `algorithm` is `rsa-sha256` (what
-    Mastodon expects), `hs2019` (RSA PKCS#1 v1.5 with SHA-256 for an RSA key, Ed25519 for
-    an Ed25519 key) or `ed25519`.
+    `covered` defaults to `(request-target) host date digest`, without `digest` when there
+    is no body (a GET). Missing `Host`, `Date` (from `now`) and `Digest` (of the body) are
+    created when they are covered, and returned together with `Signature`. `algorithm`
+    is `rsa-sha256` (what Mastodon expects), `hs2019` (RSA PKCS#1 v1.5 with SHA-256 for an
+    RSA key, Ed25519 for an Ed25519 key) or `ed25519`.
     """
+    if covered is None:
+        covered = CAVAGE_COVERED if body else CAVAGE_COVERED[:3]
     covered = tuple(name.lower() for name in covered)
+    if '"' in key_id or "\n" in key_id:
+        raise SignatureError("a key id may not hold quotes or line breaks")
     header_map = _header_map(headers)
     added: dict[str, str] = {}
     if "host" in covered and "host" not in header_map:
@@ -442,7 +447,13 @@ def verify_cavage(
         signature = base64.b64decode(params["signature"], validate=True)
     except (binascii.Error, ValueError) as exc:
         raise SignatureError("the signature is not valid base64") from exc
-    _verify(effective, public_key, text.encode("utf-8"), signature)
+    try:
+        _verify(effective, public_key, text.encode("utf-8"), signature)
+    except SignatureError:
+        # hs2019 with RSA is PKCS#1 v1.5 in the fediverse but RSASSA-PSS in the draft
+        if algorithm != "hs2019" or effective != "rsa-v1_5-sha256":
+            raise
+        _verify("rsa-pss-sha512", public_key, text.encode("utf-8"), signature)
 
     moment = time.time() if now is None else now
     if "date" in covered:
@@ -530,7 +541,7 @@ def sign_rfc9421(
     key_id: str,
     private_key: Key,
     algorithm: str = "rsa-v1_5-sha256",
-    covered: Iterable[str] = RFC9421_COVERED,
+    covered: Iterable[str] | None = None,
     label: str = "sig1",
     now: float | None = None,
     expires_in: int | None = None,
@@ -540,12 +551,16 @@ def sign_rfc9421(
 ) -> dict[str, str]:
     """Sign a request in the RFC 9421 form; returns the headers to set.
 
-    Returns `Signature-Input`, `Signature` and, when `content-digest` is covered and the
-    request has none, `Content-Digest` (sha-256 of the body). Parameters are written in the
+    `covered` defaults to `@method @target-uri @authority content-digest`, without
+    `content-digest` when there is no body. Returns `Signature-Input`, `Signature` and, when
+    `content-digest` is covered and the request has none, `Content-Digest` (sha-256 of the
+    body). Parameters are written in the
     order created, expires, keyid, alg, nonce, tag.
     """
     header_map = _header_map(headers)
     added: dict[str, str] = {}
+    if covered is None:
+        covered = RFC9421_COVERED if body else RFC9421_COVERED[:3]
     covered = tuple(covered)
     if "content-digest" in covered and "content-digest" not in header_map:
         added["Content-Digest"] = content_digest_header(body)
