@@ -34,3 +34,11 @@ def shared_data() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing() -> None:
+    """Tests hash many passwords; the production hasher is deliberately slow."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

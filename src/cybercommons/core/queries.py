@@ -30,7 +30,7 @@ def organisation_directory(viewer: policy.Viewer, *, stakeholder_type: str = "",
         qs = qs.filter(country__code=country.upper())
     if q:
         qs = qs.filter(name__icontains=q)
-    return qs
+    return qs.order_by("name", "pk")
 
 
 def progress_for(viewer: policy.Viewer, key: str) -> Progress | None:

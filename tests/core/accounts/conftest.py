@@ -32,18 +32,14 @@ def current_code(device: TOTPDevice) -> str:
 
 
 def wrong_code(device: TOTPDevice) -> str:
-    """A six-digit code that is none of the codes the device accepts right now."""
-    accepted = {current_code(device)}
+    """A six-digit code that none of the nearby time steps would produce."""
     device.refresh_from_db()
-    now_step = int(time.time() - device.t0) // device.step
-    for offset in range(-device.tolerance - 1, device.tolerance + 2):
-        accepted.add(str(totp(device.bin_key, step=device.step, t0=device.t0,
-                              digits=device.digits, drift=device.drift + offset))
-                     .zfill(device.digits))
-    candidate = 0
-    while str(candidate).zfill(6) in accepted:
-        candidate += 1
-    return str(candidate).zfill(6)
+    nearby = {
+        str(totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
+                 drift=device.drift + offset)).zfill(device.digits)
+        for offset in range(-device.tolerance - 2, device.tolerance + 3)
+    }
+    return next(code for code in (str(n).zfill(6) for n in range(100)) if code not in nearby)
 
 
 @dataclass
@@ -82,3 +78,10 @@ def log_in(client: Client, username: str, password: str = PASSWORD, next_url: st
 
 def is_logged_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    """Password checks dominate these tests; a fast hasher keeps the suite quick (the
+    hasher's strength is Django's concern, not what these tests check)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

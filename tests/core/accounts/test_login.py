@@ -23,7 +23,8 @@ def test_the_right_password_logs_in_and_lands_on_the_home_page(client: Client) -
 @pytest.mark.django_db
 def test_the_login_page_labels_its_fields(client: Client) -> None:
     html = client.get(reverse("accounts:login")).content.decode()
-    assert 'for="id_username"' in html and 'for="id_password"' in html
+    assert 'for="id_username"' in html
+    assert 'for="id_password"' in html
     assert 'autocomplete="current-password"' in html
 
 

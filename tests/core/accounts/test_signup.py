@@ -26,7 +26,8 @@ def test_the_signup_page_labels_every_field(client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     for field in ("username", "email", "password1", "password2", "display_name", "country"):
-        assert f'for="id_{field}"' in html and f'id="id_{field}"' in html
+        assert f'for="id_{field}"' in html
+        assert f'id="id_{field}"' in html
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from cybercommons.economy.kernel.observations import GeoKind, Observation
+from cybercommons.economy.kernel.observations import GeoKind, Observation, collect
 from cybercommons.economy.kernel.progress import (
     GENDER,
     URBAN_RURAL,
@@ -14,8 +14,11 @@ from cybercommons.economy.kernel.progress import (
     fit_trend,
     gap_series,
     peer_mean,
+    peer_series,
     progress_to_target,
+    series_of,
 )
+from cybercommons.economy.kernel.sources import read_ddf_datapoints
 
 
 def test_the_trend_matches_a_hand_least_squares_fit():
@@ -136,3 +139,42 @@ def test_members_without_population_stay_in_the_unweighted_mean_only():
     assert aggregate.mean == pytest.approx(20.0)
     assert aggregate.weighted_mean == pytest.approx(10.0)
     assert aggregate.unweighted_only == ("B",)
+
+
+def test_a_series_is_taken_for_one_place_indicator_and_breakdown():
+    observations = [
+        obs("KEN", 2021, 30.0),
+        obs("KEN", 2019, 20.0),
+        obs("KEN", 2020, 25.0, sex="female"),
+        obs("GHA", 2020, 50.0),
+    ]
+    assert series_of(observations, "KEN", "IT_USE") == ([2019, 2021], [20.0, 30.0])
+    assert series_of(observations, "KEN", "IT_USE", {"sex": "female"}) == ([2020], [25.0])
+
+
+def test_peer_series_weights_each_year_by_that_years_population():
+    values = {2019: {"A": 10.0, "B": 20.0}, 2020: {"A": 20.0, "B": 40.0}}
+    population = {2019: {"A": 1.0, "B": 1.0}, 2020: {"A": 3.0, "B": 1.0}}
+    series = peer_series(values, ["A", "B"], population)
+    assert series[2019].weighted_mean == pytest.approx(15.0)
+    assert series[2020].weighted_mean == pytest.approx(25.0)
+    assert series[2020].mean == pytest.approx(30.0)
+
+
+@pytest.mark.realdata
+def test_real_internet_use_in_kenya_gives_a_bounded_2030_projection(shared_data):
+    path = next(
+        (shared_data / "digital_indicators/un_sdg_ict_series").glob(
+            "ddf--datapoints--it_use_ii99--*.csv"
+        )
+    )
+    observations = collect(read_ddf_datapoints(path)).countries
+    years, values = series_of(observations, "KEN", "IT_USE_II99")
+    assert len(years) >= 10
+    progress = progress_to_target(years, values, Target(100.0, valid_range=(0.0, 100.0)))
+    assert progress.latest_year == years[-1]
+    assert progress.trend is not None
+    assert progress.trend.slope > 0
+    assert progress.projected is not None
+    assert 0.0 <= progress.projected <= 100.0
+    assert progress.status in (Status.ON_TRACK, Status.OFF_TRACK)

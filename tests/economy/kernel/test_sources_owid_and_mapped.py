@@ -90,3 +90,12 @@ def test_it_names_the_mapped_columns_missing_from_the_header():
 def test_it_refuses_a_column_map_without_an_indicator():
     with pytest.raises(ValueError, match="indicator"):
         list(read_mapped_csv(split_lines("a\n"), ColumnMap("a", "b", "c")))
+
+
+def test_only_the_named_owid_columns_are_read_when_a_mapping_is_given():
+    text = "Entity,Year,Continent,Internet users (%)\nKenya,2020,Africa,29.5\n"
+    report = collect(read_owid_csv(split_lines(text), indicators={"Internet users (%)": "NET"}))
+    assert [(o.indicator, o.value) for o in report.countries] == [("NET", 29.5)]
+    assert not report.problems
+    unread = collect(read_owid_csv(split_lines(text), indicators={"Price (%)": "P"}))
+    assert "columns not in header: ['Price (%)']" in unread.problems[0].message

@@ -1,6 +1,7 @@
 """World Bank WDI CSV (wide), API JSON and the population datapackage."""
 
 import csv
+import json
 
 import pytest
 
@@ -126,3 +127,17 @@ def test_the_real_population_file_imports_every_row_with_aggregates_apart(shared
     by_key = {(o.geo, o.year): o.value for o in report.countries}
     first = rows[0]
     assert by_key[(first["Country Code"], int(first["Year"]))] == float(first["Value"])
+
+
+def test_it_reads_wdi_files_from_disk_with_their_byte_order_mark(tmp_path):
+    csv_path = tmp_path / "API_IT.NET.USER.ZS_DS2_en_csv_v2_1.csv"
+    csv_path.write_text(WDI_SAMPLE.removeprefix("\ufeff"), encoding="utf-8-sig")
+    from_disk = collect(read_wdi_csv(csv_path))
+    from_lines = collect(read_wdi_csv(split_lines(WDI_SAMPLE)))
+    assert from_disk.countries == from_lines.countries
+    json_path = tmp_path / "page.json"
+    json_path.write_text(json.dumps(API_PAGE), encoding="utf-8")
+    assert collect(read_wdi_json(json_path)).countries == collect(read_wdi_json(API_PAGE)).countries
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{", encoding="utf-8")
+    assert collect(read_wdi_json(broken)).problem_counts[ProblemKind.MALFORMED_ROW] == 1

@@ -116,6 +116,7 @@ def test_the_import_streams_row_by_row() -> None:
     stream = iter_indicator_csv(lines(), now=NOW)
     line, first = next(stream)
     assert line == 2
+    assert isinstance(first, dict)
     assert first["pattern"] == "[ipv4-addr:value = '10.0.1.1']"
 
 

@@ -111,6 +111,7 @@ def test_the_real_lists_all_load_and_know_the_classic_false_positives(shared_dat
     assert "List of known IPv6 public DNS resolvers" in names("2001:4860:4860::8888", "ip-dst")
     # A documentation address is on the RFC 5735 list and nowhere it should not be.
     assert names("203.0.113.5", "ip-dst") == {"List of RFC 5735 CIDR blocks"}
-    assert names("7f3a9e0c.invalid-host-for-tests.example-nonexistent", "domain") <= {
-        "List of RFC 6761 and RFC 2606 special-use domain names"
-    }
+    # A made-up host under a made-up TLD is on no list (hostname lists match whole labels).
+    assert names("7f3a9e0c.invalid-host-for-tests.example-nonexistent", "domain") == set()
+    assert "List of RFC 6761 Special-Use Domain Names" in names("EXAMPLE.org", "domain")
+    assert "List of RFC 6761 Special-Use Domain Names" not in names("www.example.org", "domain")

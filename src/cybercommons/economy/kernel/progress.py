@@ -311,3 +311,40 @@ def peer_mean(
         missing=missing,
         unweighted_only=unweighted_only,
     )
+
+
+def series_of(
+    observations: Iterable[Observation],
+    geo: str,
+    indicator: str,
+    breakdown: Mapping[str, str] | None = None,
+) -> tuple[list[int], list[float]]:
+    """One place's series for one indicator and breakdown (total by default), by year.
+
+    Why: :func:`progress_to_target` takes years and values; the store holds records.
+    When a year appears twice (two sources), the later record wins.
+    """
+    wanted = dict(breakdown or {})
+    by_year: dict[int, float] = {}
+    for obs in observations:
+        if obs.geo == geo and obs.indicator == indicator and dict(obs.breakdown) == wanted:
+            by_year[obs.year] = obs.value
+    years = sorted(by_year)
+    return years, [by_year[year] for year in years]
+
+
+def peer_series(
+    values_by_year: Mapping[int, Mapping[str, float]],
+    group: Iterable[str],
+    population_by_year: Mapping[int, Mapping[str, float]] | None = None,
+) -> dict[int, PeerAggregate]:
+    """:func:`peer_mean` for every year, with that year's population as weights."""
+    members = frozenset(group)
+    return {
+        year: peer_mean(
+            values,
+            members,
+            population_by_year.get(year, {}) if population_by_year is not None else None,
+        )
+        for year, values in sorted(values_by_year.items())
+    }

@@ -260,7 +260,8 @@ class _Checker:
         self.options = options
         self.now = options.now or datetime.now(UTC)
         self.problems: list[Problem] = []
-        self.type_name: str = obj.get("type") if isinstance(obj.get("type"), str) else ""
+        type_name = obj.get("type")
+        self.type_name: str = type_name if isinstance(type_name, str) else ""
         self.kind = object_kind(self.type_name)
 
     def add(self, where: str, reason: str, severity: Severity = "error") -> None:

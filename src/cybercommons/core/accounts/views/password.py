@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.utils import reset as reset_lockout
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +16,16 @@ from django.utils.translation import gettext as _
 PAGES = "core/pages/accounts/"
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class InvalidIsBadRequest:
+    """Answer a form with errors with 400, like every other form of the site."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
+
+
+class PasswordResetView(InvalidIsBadRequest, auth_views.PasswordResetView):
     template_name = PAGES + "password_reset_form.html"
     email_template_name = "registration/cybercommons_password_reset_email.txt"
     subject_template_name = "registration/cybercommons_password_reset_subject.txt"
@@ -30,7 +41,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = PAGES + "password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(InvalidIsBadRequest, auth_views.PasswordResetConfirmView):
     template_name = PAGES + "password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
@@ -46,7 +57,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = PAGES + "password_reset_complete.html"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(InvalidIsBadRequest, auth_views.PasswordChangeView):
     template_name = PAGES + "password_change.html"
     success_url = reverse_lazy("accounts:profile")
 

@@ -37,10 +37,12 @@ def read_owid_csv(
     """Stream observations and problems from an OWID grapher CSV.
 
     Why: OWID republishes A4AI prices and the World Bank income history under English
-    names. Each value column becomes one indicator: ``indicators`` maps column headers to
-    codes (default: the header itself); the unit is read from the header's trailing
-    parentheses. Names are resolved to ISO alpha-3, groupings ("World", "High income")
-    come back as aggregates, unresolved names as unknown with a problem.
+    names. Each value column becomes one indicator, coded by its header; when
+    ``indicators`` is given, only the columns it names are read, under the codes it maps
+    them to (OWID files also carry text columns such as "Continent"). The unit is read
+    from the header's trailing parentheses. Names are resolved to ISO alpha-3;
+    groupings ("World", "High income") come back as aggregates, unresolved names as
+    unknown with a problem.
     """
     with open_lines(source) as lines:
         rows = csv_rows(lines)
@@ -59,7 +61,13 @@ def read_owid_csv(
             (position, name)
             for position, name in enumerate(header)
             if position not in (entity_at, year_at, code_at)
+            and (indicators is None or name in indicators)
         ]
+        if indicators is not None:
+            absent = sorted(set(indicators) - {name for _, name in value_columns})
+            if absent:
+                yield Problem(1, ProblemKind.MALFORMED_ROW, f"columns not in header: {absent}")
+                return
         mapping = indicators or {}
         places: dict[tuple[str, str], Place] = {}
         for line, cells in rows:
