@@ -15,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cybercommons.governance.kernel.opinion_map import (  # noqa: E402
+from cybercommons.governance.kernel.opinion_map import (
     VoteMatrix,
     compute_opinion_map,
 )

@@ -23,15 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from sklearn.metrics import adjusted_rand_score  # noqa: E402
+from sklearn.metrics import adjusted_rand_score
 
-from cybercommons.governance.kernel.polis_agreement import (  # noqa: E402
+from cybercommons.governance.kernel.polis_agreement import (
     REACHABLE_RATIO,
     agreement,
     map_conversation,
     polis_groups,
 )
-from cybercommons.governance.kernel.polis_import import (  # noqa: E402
+from cybercommons.governance.kernel.polis_import import (
     PolisConversation,
     load_conversation,
 )

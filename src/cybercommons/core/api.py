@@ -216,7 +216,8 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
         signed_in(request), name=payload.name, scopes=list(payload.scopes),
         expires_at=payload.expires_at,
     )
-    return Status(201, {**TokenOut.from_orm(token).dict(), "secret": secret})
+    token.secret = secret  # type: ignore[attr-defined]  # in this answer only, never stored
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, auth=SIGNED_IN,

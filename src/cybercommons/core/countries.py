@@ -19,6 +19,8 @@ from typing import Protocol
 
 import pycountry
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from cybercommons.core.models import Country, IncomeGroup, UNRegionalGroup
 
@@ -42,6 +44,45 @@ PYCOUNTRY_LOCALES = {
     "ru": "ru",
     "es": "es",
 }
+
+
+# The M49 areas used by the facts file, named for translation: the facts file keeps the
+# English names, pages show these in the page language.
+M49_AREA_NAMES: dict[str, Promise] = {
+    "002": _("Africa"),
+    "019": _("Americas"),
+    "142": _("Asia"),
+    "150": _("Europe"),
+    "009": _("Oceania"),
+    "015": _("Northern Africa"),
+    "014": _("Eastern Africa"),
+    "017": _("Middle Africa"),
+    "018": _("Southern Africa"),
+    "011": _("Western Africa"),
+    "029": _("Caribbean"),
+    "013": _("Central America"),
+    "005": _("South America"),
+    "021": _("Northern America"),
+    "143": _("Central Asia"),
+    "030": _("Eastern Asia"),
+    "035": _("South-eastern Asia"),
+    "034": _("Southern Asia"),
+    "145": _("Western Asia"),
+    "151": _("Eastern Europe"),
+    "154": _("Northern Europe"),
+    "039": _("Southern Europe"),
+    "155": _("Western Europe"),
+    "053": _("Australia and New Zealand"),
+    "054": _("Melanesia"),
+    "057": _("Micronesia"),
+    "061": _("Polynesia"),
+}
+
+
+def area_name(code: str) -> str:
+    """The name of an M49 region or sub-region in the active language ("" when unknown)."""
+    name = M49_AREA_NAMES.get(code)
+    return str(name) if name is not None else ""
 
 
 @dataclass(frozen=True)
@@ -218,3 +259,17 @@ def localized_name(country: NamedCountry, language: str) -> str:
     if entry is not None and entry.name != country.name:
         return catalogue.gettext(entry.name)
     return translated
+
+
+def localized_official_name(country: Country, language: str) -> str:
+    """The country's official name in ``language`` ("" when ISO gives none).
+
+    ISO 3166-1 gives official names only where they differ from the short name
+    ("Republic of Kenya"); the iso-codes catalogues translate them like the short names.
+    """
+    if not country.official_name:
+        return ""
+    locale = PYCOUNTRY_LOCALES.get(language.lower().replace("_", "-"))
+    if locale is None:
+        return country.official_name
+    return _catalogue(locale).gettext(country.official_name)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, StringConstraints, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from cybercommons.core.lib.pagination import Page
 from cybercommons.core.models import (
@@ -72,19 +73,28 @@ class CountryPage(Page[CountryOut]):
     pass
 
 
+# Optional query parameters: None is left out of their schema, because a query string can
+# only omit a parameter, never send a null.
+OptionalQuery = SkipJsonSchema[None]
+Label = Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)]
+
+
 class CountryFilters(Schema):
     """Filters of the country list; all given filters must hold (absent ones do not apply)."""
 
-    region: Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)] = Field(
+    region: Label | OptionalQuery = Field(
         None, description="UN M49 region, by code (002) or name (Africa)")
-    subregion: Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)] = Field(
+    subregion: Label | OptionalQuery = Field(
         None, description="UN M49 sub-region, by code (014) or name (Eastern Africa)")
-    ldc: bool = Field(None, description="least developed countries only (or none)")
-    lldc: bool = Field(None, description="landlocked developing countries only")
-    sids: bool = Field(None, description="small island developing states only")
-    un_member: bool = Field(None, description="UN member states only (or none)")
-    un_regional_group: UNRegionalGroup = Field(None)
-    income_group: IncomeGroup = Field(None)
+    ldc: bool | OptionalQuery = Field(
+        None, description="true: least developed countries only; false: all others")
+    lldc: bool | OptionalQuery = Field(
+        None, description="true: landlocked developing countries only")
+    sids: bool | OptionalQuery = Field(
+        None, description="true: small island developing states only")
+    un_member: bool | OptionalQuery = Field(None, description="true: UN member states only")
+    un_regional_group: UNRegionalGroup | OptionalQuery = Field(None)
+    income_group: IncomeGroup | OptionalQuery = Field(None)
 
 
 # --- Organisations --------------------------------------------------------------------
@@ -110,15 +120,16 @@ class OrganisationPage(Page[OrganisationOut]):
     pass
 
 
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+
+
 class OrganisationFilters(Schema):
-    type: StakeholderType = Field(None, description="stakeholder type")
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] = Field(
-        None, description="ISO 3166-1 alpha-2 code")
-    q: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] = Field(
+    type: StakeholderType | OptionalQuery = Field(None, description="stakeholder type")
+    country: CountryCode | OptionalQuery = Field(None, description="ISO 3166-1 alpha-2 code")
+    q: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] | OptionalQuery = Field(
         None, description="words in the name")
 
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 Slug = Annotated[str, StringConstraints(max_length=80, pattern=r"^[-a-zA-Z0-9_]*$")]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -68,7 +69,7 @@ def no_throttle(settings: object) -> None:
     settings.OTP_STATIC_THROTTLE_FACTOR = 0  # type: ignore[attr-defined]
 
 
-def log_in(client: Client, username: str, password: str = PASSWORD, next_url: str = "") -> object:
+def log_in(client: Client, username: str, password: str = PASSWORD, next_url: str = "") -> Any:
     """Submit the log-in form as a browser does."""
     data = {"username": username, "password": password}
     if next_url:

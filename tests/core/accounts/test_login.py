@@ -43,7 +43,7 @@ def test_logging_in_gives_the_session_a_new_id(client: Client) -> None:
     session = client.session
     session["visited"] = True
     session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = str(session.session_key)
     log_in(client, "amina")
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != session.session_key
     assert is_logged_in(client)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cybercommons.core.models import User
-from tests.core.accounts.conftest import is_logged_in, log_in
+from tests.core.accounts.conftest import Enrolled, is_logged_in, log_in
 from tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORD = "granite-heron-sunrise-77"
@@ -28,7 +28,7 @@ def ask_for_reset(client: Client, email: str) -> str:
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password-reset-done")
     assert len(mail.outbox) == 1
-    match = re.search(r"https?://[^\s]+/password/reset/[^\s]+/", mail.outbox[0].body)
+    match = re.search(r"https?://[^\s]+/password/reset/[^\s]+/", str(mail.outbox[0].body))
     assert match, mail.outbox[0].body
     return match.group(0)
 
@@ -116,3 +116,11 @@ def test_changing_the_password_keeps_this_session_and_needs_the_old_one(client: 
     assert is_logged_in(client)
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_reset_does_not_skip_the_second_factor(client: Client, enrolled: Enrolled) -> None:
+    choose_new_password(client, ask_for_reset(client, "zahra@example.org"))
+    response = log_in(client, "zahra", NEW_PASSWORD)
+    assert response["Location"] == reverse("accounts:verify")
+    assert not is_logged_in(client)

@@ -146,3 +146,10 @@ def test_a_bad_record_is_reported_and_skipped_while_good_ones_are_kept() -> None
 def test_a_file_without_the_expected_columns_is_refused() -> None:
     with pytest.raises(ValueError, match=r"lacks the columns: .*income_group"):
         parse_facts(["code,region_code,region", "KE,002,Africa"])
+
+
+def test_income_groups_have_the_world_bank_fy2026_sizes(facts: dict[str, CountryFacts]) -> None:
+    sizes = Counter(f.income_group for f in facts.values() if f.income_group)
+    # FY2026: 26 low, 50 lower-middle, 54 upper-middle (Kosovo has no ISO 3166-1 code),
+    # 87 high (the Channel Islands are one economy there, two codes here: GG and JE).
+    assert sizes == {"L": 26, "LM": 50, "UM": 54 - 1, "H": 87 + 1}

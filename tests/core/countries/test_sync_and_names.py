@@ -5,7 +5,7 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from cybercommons.core.countries import localized_name, sync_countries
+from cybercommons.core.countries import localized_name, localized_official_name, sync_countries
 from cybercommons.core.models import Country
 
 
@@ -82,3 +82,17 @@ def test_every_country_has_a_name_in_every_un_language() -> None:
         for language in ("ar", "zh-hans"):
             translated = localized_name(Country(code=code, name=name), language)
             assert not any("a" <= ch.lower() <= "z" for ch in translated), translated
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "République du Kenya"), ("es", "República de Kenya"), ("en", "Republic of Kenya"),
+     ("ru", "Республика Кения")],
+)
+def test_the_official_name_is_translated_too(language: str, expected: str) -> None:
+    kenya = Country(code="KE", name="Kenya", official_name="Republic of Kenya")
+    assert localized_official_name(kenya, language) == expected
+
+
+def test_a_country_without_an_official_name_has_none_in_any_language() -> None:
+    assert localized_official_name(Country(code="JP", name="Japan"), "fr") == ""

@@ -4,6 +4,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cybercommons.economy.kernel.composite import (
     Direction,
@@ -165,3 +167,27 @@ def test_the_panel_takes_totals_of_countries_and_prefers_the_indicators_own_code
     assert panel.values[1, 1, 0] == 31.0
     assert panel.values[0, 0, 0] == 40.0
     assert np.isnan(panel.values[:, :, 1]).all()
+
+
+def test_plain_data_with_a_bad_direction_names_the_indicator():
+    data = small_index().to_dict()
+    data["indicators"][2]["direction"] = "sideways"
+    with pytest.raises(
+        IndexDefinitionError, match="indicator 3: 'sideways' is not a valid Direction"
+    ):
+        definition_from_dict(data)
+
+
+@given(
+    value=st.floats(-1e6, 1e6),
+    best=st.floats(-1e3, 1e3),
+    span=st.floats(0.01, 1e3),
+    higher=st.booleans(),
+)
+def test_capped_scores_stay_between_0_and_100_and_follow_the_direction(value, best, span, higher):
+    worst = best - span if higher else best + span
+    score = capped_scores(np.array([value]), np.array([best]), np.array([worst]))[0]
+    assert 0.0 <= score <= 100.0
+    better = value + span / 2 if higher else value - span / 2
+    better_score = capped_scores(np.array([better]), np.array([best]), np.array([worst]))[0]
+    assert better_score >= score

@@ -25,6 +25,12 @@ def test_it_keeps_an_unknown_code_apart():
     assert place_from_code("ZZZ").kind is GeoKind.UNKNOWN
 
 
+def test_it_maps_alpha2_ids_of_the_world_bank_api_to_alpha3():
+    assert place_from_code("KE").code == "KEN"
+    assert place_from_code("XK").code == "XKX"
+    assert place_from_code("XD").kind is GeoKind.AGGREGATE  # high income, not a country
+
+
 @pytest.mark.parametrize(
     ("m49", "iso3"), [("404", "KEN"), ("76", "BRA"), (4, "AFG"), ("412", "XKX")]
 )

@@ -4,7 +4,8 @@ import pytest
 
 from cybercommons.economy.kernel.composite import Panel, compute_index
 from cybercommons.economy.kernel.idi import IDI_2023, OPEN_CONNECTIVITY_INDEX, explain
-from cybercommons.economy.kernel.observations import GeoKind, Observation
+from cybercommons.economy.kernel.observations import GeoKind, Observation, collect
+from cybercommons.economy.kernel.sources import load_gapminder_iso3, read_ddf_datapoints
 
 # A complete country. Hand calculation:
 # universal: i99H 80 -> 80, xHH6 70 -> 70, i911mw 120 -> 120 capped to 100;
@@ -99,3 +100,45 @@ def test_the_open_connectivity_index_is_a_sound_definition():
         OPEN_CONNECTIVITY_INDEX,
     )
     assert breakdown.score == pytest.approx((50 + 250 / 3) / 2)
+
+
+@pytest.mark.realdata
+def test_kenya_2018_on_the_open_data_index_matches_a_hand_calculation(shared_data):
+    root = shared_data / "digital_indicators"
+    gapminder = root / "gapminder_systema_globalis"
+    iso3 = load_gapminder_iso3(gapminder / "ddf--entities--geo--country.csv")
+    observations = []
+    for name in (
+        "internet_users",
+        "broadband_subscribers_per_100_people",
+        "cell_phones_per_100_people",
+    ):
+        path = next((gapminder / "datapoints").glob(f"ddf--datapoints--{name}--*.csv"))
+        observations += collect(read_ddf_datapoints(path, gapminder_iso3=iso3)).countries
+    for name in ("it_mob_3gntwk", "it_mob_4gntwk"):
+        path = next((root / "un_sdg_ict_series").glob(f"ddf--datapoints--{name}--*.csv"))
+        observations += collect(read_ddf_datapoints(path)).countries
+    panel = Panel.from_observations(observations, OPEN_CONNECTIVITY_INDEX)
+    result = compute_index(OPEN_CONNECTIVITY_INDEX, panel)
+    raw = dict(
+        zip(
+            OPEN_CONNECTIVITY_INDEX.indicator_codes,
+            result.raw[panel.geos.index("KEN"), panel.years.index(2018)],
+            strict=True,
+        )
+    )
+    # The 2018 values in the files: Internet 19.5 %, fixed broadband 0.73993 per 100,
+    # mobile 98.5945 per 100, 3G 86 %, 4G 35 %.
+    assert raw == pytest.approx(
+        {
+            "IT.NET.USER.ZS": 19.5,
+            "IT.NET.BBND.P2": 0.73993,
+            "IT.CEL.SETS.P2": 98.5945,
+            "IT_MOB_3GNTWK": 86.0,
+            "IT_MOB_4GNTWK": 35.0,
+        }
+    )
+    use = (19.5 / 100 * 100 + 0.73993 / 60 * 100) / 2
+    access = (98.5945 / 120 * 100 + 86.0 + 35.0) / 3
+    assert result.overall_for_year(2018)["KEN"] == pytest.approx((use + access) / 2)
+    assert "WLD" not in result.geos

@@ -4,6 +4,7 @@ import pytest
 
 from cybercommons.economy.kernel.observations import (
     GeoKind,
+    ImportReport,
     Observation,
     Problem,
     ProblemKind,
@@ -11,6 +12,7 @@ from cybercommons.economy.kernel.observations import (
     collect,
     parse_value,
     parse_year,
+    tally,
 )
 
 
@@ -68,3 +70,18 @@ def test_the_report_keeps_countries_aggregates_and_unknown_places_apart():
     assert [o.geo for o in report.unknown] == ["abkh"]
     assert report.skipped_count == 1
     assert report.summary()["footnote_marker"] == 1
+
+
+def test_tally_streams_observations_and_counts_without_keeping_them():
+    records: list[Record] = [
+        Observation("KEN", GeoKind.COUNTRY, 2020, 1.0, "X"),
+        Problem(3, ProblemKind.MISSING_VALUE, "no value"),
+        Observation("WLD", GeoKind.AGGREGATE, 2020, 2.0, "X"),
+    ]
+    report = ImportReport(name="f.csv", keep_observations=False)
+    passed = list(tally(records, report))
+    assert [o.geo for o in passed] == ["KEN", "WLD"]
+    assert report.countries == []
+    assert report.summary()["countries"] == 1
+    assert report.summary()["aggregates"] == 1
+    assert report.skipped_count == 1

@@ -7,6 +7,7 @@ import pytest
 from cybercommons.economy.kernel.observations import GeoKind, Observation, collect
 from cybercommons.economy.kernel.progress import (
     GENDER,
+    UMC_2030_TARGETS,
     URBAN_RURAL,
     GapKind,
     Status,
@@ -178,3 +179,11 @@ def test_real_internet_use_in_kenya_gives_a_bounded_2030_projection(shared_data)
     assert progress.projected is not None
     assert 0.0 <= progress.projected <= 100.0
     assert progress.status in (Status.ON_TRACK, Status.OFF_TRACK)
+
+
+def test_the_known_2030_targets_are_bounded_and_directed():
+    internet = UMC_2030_TARGETS["i99H"]
+    assert (internet.value, internet.year, internet.higher_is_better) == (95.0, 2030, True)
+    price = UMC_2030_TARGETS["i154_FBB_ts_GNI"]
+    assert not price.higher_is_better
+    assert progress_to_target([2022], [96.0], internet).status is Status.ALREADY_REACHED

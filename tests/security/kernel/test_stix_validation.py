@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -365,3 +366,34 @@ def test_validation_does_not_change_the_object() -> None:
     before = copy.deepcopy(obj)
     validate_object(obj, options=OPTIONS)
     assert obj == before
+
+
+def test_the_fast_path_for_simple_patterns_agrees_with_the_full_parser() -> None:
+    from stix2patterns.validator import run_validator
+
+    from cybercommons.security.kernel.stix_validation import _check_simple_comparison
+
+    rng = random.Random(7)
+    types = ["ipv4-addr", "domain-name", "url", "file", "email-addr", "x-custom", "mutex"]
+    paths = ["value", "name", "hashes.MD5", "hashes.'SHA-256'", "hashes.'SHA-1'", "hashes.SSDEEP"]
+    literals = [
+        "198.51.100.1",
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+        "o\\'brien",
+        "back\\\\slash",
+        "bad\\escape",
+        "ünïcode",
+        "",
+        "x' OR '1",
+    ]
+    decided = 0
+    for _ in range(400):
+        pattern = f"[{rng.choice(types)}:{rng.choice(paths)} = '{rng.choice(literals)}']"
+        fast = _check_simple_comparison(pattern)
+        if fast is None:
+            continue
+        decided += 1
+        assert fast.ok is (run_validator(pattern, stix_version="2.1") == []), pattern
+    assert decided > 100

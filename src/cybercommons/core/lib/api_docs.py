@@ -31,7 +31,7 @@ ASSETS = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.j
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def asset(request: HttpRequest, name: str) -> HttpResponse:
+def asset(request: HttpRequest, name: str) -> FileResponse:
     """One of the Swagger UI files of the installed ninja package (a fixed list)."""
     if name not in ASSETS or not (ASSET_DIR / name).is_file():
         raise Http404(name)

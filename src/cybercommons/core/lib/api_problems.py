@@ -95,14 +95,18 @@ def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's error bodies with problem documents (most specific class wins)."""
-    api.add_exception_handler(AuthenticationError, unauthenticated)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(ValidationError, validation_error)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(PermissionDenied, forbidden)
-    api.add_exception_handler(ServiceError, service_error)
-    api.add_exception_handler(DjangoValidationError, model_validation_error)
-    api.add_exception_handler(Exception, unexpected)
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (AuthenticationError, unauthenticated),
+        (HttpError, http_error),
+        (ValidationError, validation_error),
+        (Http404, not_found),
+        (PermissionDenied, forbidden),
+        (ServiceError, service_error),
+        (DjangoValidationError, model_validation_error),
+        (Exception, unexpected),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)
 
 
 def method_not_allowed_as_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

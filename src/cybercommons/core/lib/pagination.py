@@ -26,13 +26,17 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 from ninja import Field, Schema
+from pydantic.json_schema import SkipJsonSchema
 
 from cybercommons.core.errors import ServiceError
 
 ItemT = TypeVar("ItemT")
 _SALT = "cybercommons.api.cursor"
-# A signed cursor is a few dozen characters; anything much longer is not one of ours.
-CURSOR_MAX_LENGTH = 1000
+# A signed cursor is URL-safe base64 with "." and ":" separators, a few dozen characters
+# long; anything else is refused before any decoding, and the limit keeps the whole
+# request line well under what HTTP servers accept (gunicorn: 4094 bytes).
+CURSOR_MAX_LENGTH = 400
+CURSOR_PATTERN = r"^[A-Za-z0-9_.:\-]*$"
 
 
 class InvalidCursor(ServiceError):
@@ -44,13 +48,13 @@ class InvalidCursor(ServiceError):
 class PageParams(Schema):
     """The query parameters every paginated list takes."""
 
-    # Declared without "| None" so the schema says integer/string, not "or null": a query
-    # string cannot carry a null, only leave the parameter out.
-    limit: int = Field(
+    # None is left out of the schema: a query string cannot carry a null, only omit the
+    # parameter.
+    limit: int | SkipJsonSchema[None] = Field(
         None, ge=1, description="Rows per page; larger values are lowered to the server's cap."
     )
-    cursor: str = Field(
-        None, max_length=CURSOR_MAX_LENGTH,
+    cursor: str | SkipJsonSchema[None] = Field(
+        None, max_length=CURSOR_MAX_LENGTH, pattern=CURSOR_PATTERN,
         description="The `next` value of the previous page, unchanged.",
     )
 

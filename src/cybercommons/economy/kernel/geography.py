@@ -201,6 +201,13 @@ def iso3_codes() -> frozenset[str]:
 
 
 @cache
+def _alpha2_to_iso3() -> dict[str, str]:
+    mapping = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    mapping["XK"] = "XKX"
+    return mapping
+
+
+@cache
 def _m49_to_iso3() -> dict[int, str]:
     mapping = {int(country.numeric): country.alpha_3 for country in pycountry.countries}
     mapping.update(M49_TO_ISO3_EXTRA)
@@ -222,16 +229,20 @@ def _name_index() -> dict[str, str]:
 
 
 def place_from_code(code: str) -> Place:
-    """Classify an ISO alpha-3 code or a World Bank aggregate code.
+    """Classify an ISO code (alpha-3, or alpha-2 as the World Bank API's ``country.id``)
+    or a World Bank aggregate code.
 
     Why: WDI and the World Bank population file use one column for both; the code
-    decides. Unknown codes (``CHI`` Channel Islands, typos) come back as UNKNOWN.
+    decides. Countries come back as ISO alpha-3; unknown codes (typos, retired codes)
+    as UNKNOWN.
     """
     cleaned = code.strip().upper()
     if cleaned in WB_AGGREGATE_CODES or cleaned in WB_AGGREGATE_API_IDS:
         return Place(cleaned, GeoKind.AGGREGATE)
     if cleaned in iso3_codes():
         return Place(cleaned, GeoKind.COUNTRY)
+    if len(cleaned) == 2 and cleaned in _alpha2_to_iso3():
+        return Place(_alpha2_to_iso3()[cleaned], GeoKind.COUNTRY)
     return Place(cleaned, GeoKind.UNKNOWN)
 
 

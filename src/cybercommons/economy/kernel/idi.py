@@ -193,11 +193,11 @@ OPEN_CONNECTIVITY_INDEX = IndexDefinition(
         ),
         IndicatorSpec(
             "IT.NET.BBND.P2", "Fixed-broadband subscriptions", "per 100 people", "use",
-            60.0, 0.0, weight=0.5, provenance="60 per 100: the ITU IDI 2017 reference value",
+            60.0, 0.0, weight=0.5, provenance="60 per 100: pre-2023 ITU IDI reference",
         ),
         IndicatorSpec(
             "IT.CEL.SETS.P2", "Mobile-cellular subscriptions", "per 100 people", "access",
-            120.0, 0.0, weight=1 / 3, provenance="120 per 100: the ITU IDI 2017 reference value",
+            120.0, 0.0, weight=1 / 3, provenance="120 per 100: pre-2023 ITU IDI reference",
         ),
         IndicatorSpec(
             "IT_MOB_3GNTWK", "Population covered by at least 3G", "%", "access", 100.0, 0.0,

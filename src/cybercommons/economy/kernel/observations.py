@@ -190,13 +190,15 @@ class ImportReport:
     aggregates: list[Observation] = field(default_factory=list)
     unknown: list[Observation] = field(default_factory=list)
     problem_counts: Counter[ProblemKind] = field(default_factory=Counter)
+    kind_counts: Counter[GeoKind] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     max_problems_kept: int = 200
+    keep_observations: bool = True
 
     @property
     def observation_count(self) -> int:
-        """Every observation kept, countries, aggregates and unknown places together."""
-        return len(self.countries) + len(self.aggregates) + len(self.unknown)
+        """Every observation read, countries, aggregates and unknown places together."""
+        return sum(self.kind_counts.values())
 
     @property
     def skipped_count(self) -> int:
@@ -204,11 +206,18 @@ class ImportReport:
         return sum(n for kind, n in self.problem_counts.items() if kind in SKIPPING_KINDS)
 
     def add(self, record: Record) -> None:
-        """File one record under countries, aggregates, unknown places or problems."""
+        """Count one record; keep it under countries, aggregates or unknown places.
+
+        With ``keep_observations`` False only the counts and the first problems are
+        kept, so an importer streaming millions of rows into a database stays small.
+        """
         if isinstance(record, Problem):
             self.problem_counts[record.kind] += 1
             if len(self.problems) < self.max_problems_kept:
                 self.problems.append(record)
+            return
+        self.kind_counts[record.geo_kind] += 1
+        if not self.keep_observations:
             return
         if record.geo_kind is GeoKind.COUNTRY:
             self.countries.append(record)
@@ -221,9 +230,9 @@ class ImportReport:
         """A flat dict for logs, the CLI and the import page."""
         result: dict[str, int | str] = {
             "file": self.name,
-            "countries": len(self.countries),
-            "aggregates": len(self.aggregates),
-            "unknown_geo": len(self.unknown),
+            "countries": self.kind_counts[GeoKind.COUNTRY],
+            "aggregates": self.kind_counts[GeoKind.AGGREGATE],
+            "unknown_geo": self.kind_counts[GeoKind.UNKNOWN],
             "skipped": self.skipped_count,
         }
         for kind in ProblemKind:
@@ -237,6 +246,19 @@ def collect(records: Iterable[Record], name: str = "") -> ImportReport:
     for record in records:
         report.add(record)
     return report
+
+
+def tally(records: Iterable[Record], report: ImportReport) -> Iterator[Observation]:
+    """Pass observations through while counting everything into ``report``.
+
+    Why: an importer writes observations as they stream and shows the per-file report
+    at the end, without holding the file in memory (give a report with
+    ``keep_observations=False``).
+    """
+    for record in records:
+        report.add(record)
+        if isinstance(record, Observation):
+            yield record
 
 
 def observations_only(records: Iterable[Record]) -> Iterator[Observation]:

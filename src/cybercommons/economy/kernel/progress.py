@@ -109,6 +109,18 @@ class Target:
     valid_range: tuple[float, float] = (-math.inf, math.inf)
 
 
+# 2030 targets whose values are published with the indicator on ITU DataHub's universal
+# and meaningful connectivity dashboard ("met if at least 95 %"), plus the Broadband
+# Commission's affordability threshold (entry-level broadband under 2 % of monthly GNI
+# per capita). Keys are ITU codes; services map them to stored indicator codes.
+UMC_2030_TARGETS = {
+    "i99H": Target(95.0, valid_range=(0.0, 100.0)),
+    "xHH6": Target(95.0, valid_range=(0.0, 100.0)),
+    "i271mb_high_ts_GNI": Target(2.0, higher_is_better=False, valid_range=(0.0, math.inf)),
+    "i154_FBB_ts_GNI": Target(2.0, higher_is_better=False, valid_range=(0.0, math.inf)),
+}
+
+
 @dataclass(frozen=True)
 class TargetProgress:
     """Everything the progress page shows for one series and target.

@@ -11,7 +11,7 @@ No rule guesses: an empty electorate is ``NO_ELIGIBLE_VOTERS``, an exact tie is 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -123,6 +123,8 @@ class TallyResult:
 
 def check_unique_voters(ballots: Sequence[Ballot]) -> None:
     """Refuse a double vote: each voter id may appear once."""
+    if len({b.voter_id for b in ballots}) == len(ballots):
+        return
     seen: set[str] = set()
     for ballot in ballots:
         if ballot.voter_id in seen:
@@ -178,15 +180,8 @@ def _fmt(value: Fraction) -> str:
 
 
 def _headcount(ballots: Iterable[Ballot]) -> tuple[Fraction, Fraction, int]:
-    yes = no = abstain = 0
-    for b in ballots:
-        if b.choice == YES:
-            yes += 1
-        elif b.choice == NO:
-            no += 1
-        else:
-            abstain += 1
-    return Fraction(yes), Fraction(no), abstain
+    counts = Counter(b.choice for b in ballots)
+    return Fraction(counts[YES]), Fraction(counts[NO]), counts[ABSTAIN]
 
 
 def simple_majority(ballots: Sequence[Ballot]) -> TallyResult:
@@ -215,16 +210,14 @@ def _equal_weight(
     """Each bloc (organisation, stakeholder group, region) weighs 1, shared among its
     members who voted yes or no; ballots outside any bloc are not eligible."""
     cast = [b for b in _motion_ballots(ballots) if key(b)]
+    counted = Counter((key(b), b.choice) for b in cast)
+    abstain = sum(n for (_, choice), n in counted.items() if choice == ABSTAIN)
     blocs: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    abstain = 0
-    for b in cast:
-        counts = blocs[key(b) or ""]
-        if b.choice == YES:
-            counts[0] += 1
-        elif b.choice == NO:
-            counts[1] += 1
-        else:
-            abstain += 1
+    for (name, choice), n in counted.items():
+        if choice == YES:
+            blocs[name or ""][0] += n
+        elif choice == NO:
+            blocs[name or ""][1] += n
     parts: dict[str, tuple[Fraction, Fraction]] = {}
     yes = no = Fraction(0)
     for name, (y, n) in sorted(blocs.items()):
@@ -366,17 +359,27 @@ def _rank_matrix(
                 )
     position = {name: i for i, name in enumerate(names)}
     ranks = np.full((len(ranked), len(names)), len(names), dtype=np.int32)
-    for row, b in enumerate(ranked):
-        for place, option in enumerate(b.ranking):
-            ranks[row, position[option]] = place
+    flat = [
+        (row, position[option], place)
+        for row, b in enumerate(ranked)
+        for place, option in enumerate(b.ranking)
+    ]
+    if flat:
+        rows, cols, places = np.asarray(flat, dtype=np.int64).T
+        ranks[rows, cols] = places
     return names, ranks
 
 
-def schulze(ballots: Sequence[Ballot], options: Sequence[str] | None = None) -> TallyResult:
+def schulze(
+    ballots: Sequence[Ballot],
+    options: Sequence[str] | None = None,
+    ranked: tuple[list[str], np.ndarray] | None = None,
+) -> TallyResult:
     """Schulze method: count for each pair how many voters prefer one option to the other,
     find the strongest path (widest bottleneck) between every pair, and elect the option
-    whose strongest paths beat or equal every other's. Several such options are a tie."""
-    names, ranks = _rank_matrix(ballots, options)
+    whose strongest paths beat or equal every other's. Several such options are a tie.
+    ``ranked`` reuses a rank matrix already built from the same ballots."""
+    names, ranks = ranked or _rank_matrix(ballots, options)
     if ranks.shape[0] == 0 or not names:
         return TallyResult(Rule.SCHULZE, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="no rankings")
     n = len(names)
@@ -413,8 +416,9 @@ def instant_runoff(ballots: Sequence[Ballot], options: Sequence[str] | None = No
     option with more than half of the continuing ballots wins; otherwise the option with
     fewest votes is eliminated and its ballots transfer. Options tied for last are
     eliminated together only when that cannot change the result (their joint total is below
-    every other option's); any other tie is reported, not broken by lot."""
-    names, ranks = _rank_matrix(ballots, options)
+    every other option's); any other tie is reported, not broken by lot. ``ranked`` reuses
+    a rank matrix already built from the same ballots."""
+    names, ranks = ranked or _rank_matrix(ballots, options)
     if ranks.shape[0] == 0 or not names:
         return TallyResult(Rule.INSTANT_RUNOFF, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="no rankings")
     n_opts = len(names)
@@ -475,12 +479,22 @@ def tally(
     except ValueError:
         raise ValueError(f"unknown decision rule {rule!r}") from None
     check_unique_voters(ballots)
+    return _tally_checked(rule, ballots, threshold, options, None)
+
+
+def _tally_checked(
+    rule: Rule,
+    ballots: Sequence[Ballot],
+    threshold: Fraction,
+    options: Sequence[str] | None,
+    ranked: tuple[list[str], np.ndarray] | None,
+) -> TallyResult:
     if rule is Rule.QUALIFIED_MAJORITY:
         return qualified_majority(ballots, threshold)
     if rule is Rule.SCHULZE:
-        return schulze(ballots, options)
+        return schulze(ballots, options, ranked)
     if rule is Rule.INSTANT_RUNOFF:
-        return instant_runoff(ballots, options)
+        return instant_runoff(ballots, options, ranked)
     motion: dict[Rule, Callable[[Sequence[Ballot]], TallyResult]] = {
         Rule.SIMPLE_MAJORITY: simple_majority,
         Rule.ONE_ORGANISATION_ONE_VOTE: one_organisation_one_vote,
@@ -506,6 +520,8 @@ def tally_all(
     rules: list[Rule] = []
     if any(b.choice is not None for b in ballots) or not ballots:
         rules += [r for r in Rule if r in MOTION_RULES]
+    ranked = None
     if any(b.ranking for b in ballots) or not ballots:
         rules += [Rule.SCHULZE, Rule.INSTANT_RUNOFF]
-    return {r: tally(r, ballots, threshold=threshold, options=options) for r in rules}
+        ranked = _rank_matrix(ballots, options)
+    return {r: _tally_checked(r, ballots, threshold, options, ranked) for r in rules}

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse import linalg as splinalg
 from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
 
 Z_90 = 1.2816  # one-sided 90 % critical value Pol.is uses for every significance test
 GREEDY_IN_CONV = 15
@@ -326,7 +327,9 @@ def _weighted_kmeans(
     n_init: int,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64], float]:
     model = KMeans(n_clusters=k, n_init=n_init, random_state=seed, max_iter=300)
-    labels = model.fit_predict(points, sample_weight=weights)
+    # 2-D points are cheap; OpenMP threads only contend with each other on a busy host.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        labels = model.fit_predict(points, sample_weight=weights)
     return labels.astype(np.intp), model.cluster_centers_, float(model.inertia_)
 
 

@@ -144,25 +144,29 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            device = two_factor.verify(user, form.cleaned_data["code"])
-            if device is not None:
-                return _verified(request, user, device, pending, next_url)
             if two_factor.is_throttled(user):
-                form.add_error("code", _("Too many wrong codes in a row. Wait a minute, then "
+                # Refused unread: guessing faster than the back-off learns nothing.
+                form.add_error("code", _("Too many wrong codes in a row. Wait a moment, then "
                                          "enter the code your app shows."))
             else:
+                device = two_factor.verify(user, form.cleaned_data["code"])
+                if device is not None:
+                    return _verified(request, user, device, pending, next_url)
                 form.add_error("code", _("That code is not right."))
-            if pending is not None:
-                # Counted by the lock-out like a wrong password; the middleware answers with
-                # the locked-out page when this was one failure too many.
-                user_login_failed.send(sender=__name__,
-                                       credentials={"username": user.get_username()},
-                                       request=request)
-                if getattr(request, "axes_locked_out", False):
-                    request.session.pop(PENDING_KEY, None)
+                if pending is not None:
+                    _count_failure(request, user)
     return render(request, "core/pages/accounts/verify.html", {
         "form": form, "next": next_url, "completing_login": pending is not None,
     }, status=status)
+
+
+def _count_failure(request: HttpRequest, user: User) -> None:
+    """Count a wrong code like a wrong password; the lock-out middleware answers with the
+    locked-out page when this was one failure too many."""
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
+                           request=request)
+    if getattr(request, "axes_locked_out", False):
+        request.session.pop(PENDING_KEY, None)
 
 
 def _verified(request: HttpRequest, user: User, device: Any,
