@@ -1,20 +1,28 @@
 """Import speed of every real indicator file under ``digital_indicators/``: rows per second.
 
-Each file is parsed with the economy kernel's streaming parser and drained into a
-per-file report (countries apart from aggregates, problems counted); best of three
-runs. Side by side, the same file read with the standard library's ``csv.reader``
-alone: the floor any CSV parser in Python starts from, so the cost of validation,
-classification and record building is visible. No peer tool is named for this figure.
+The figure is rows per second INTO THE DATABASE: each file goes through
+``cybercommons economy import``'s service (kernel parser, per-record report, batched
+idempotent upsert, one transaction per file) on a fresh SQLite database and a fresh
+PostgreSQL database, first as new rows, then again as a re-import that updates every
+row in place. Each backend runs in its own process.
+
+Before that, the parse-only table: each file parsed with the kernel's streaming parser
+and drained into a per-file report, best of three runs, beside the standard library's
+``csv.reader`` alone (the floor of any Python CSV parser). No peer tool is named.
 
 Usage: python bench/econ_import.py [--data ../shared/data] [--runs 3]
+       [--db sqlite,postgres] [--pg-url postgres://postgres@127.0.0.1:5432/econ_bench]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -87,12 +95,99 @@ def short_name(path: Path) -> str:
     return name
 
 
+KIND_OF_FOLDER = {"gapminder_systema_globalis": "ddf", "un_sdg_ict_series": "sdg",
+                  "worldbank_population": "population"}
+
+
+def import_kind(path: Path) -> str:
+    """The ``economy import`` format of a shared-data file."""
+    for part in path.parts:
+        if part in KIND_OF_FOLDER:
+            return KIND_OF_FOLDER[part]
+    return "owid"
+
+
+def database_child(data: Path) -> None:
+    """Run inside a fresh process whose environment names the database: import twice."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cybercommons.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cybercommons.core.countries import sync_countries
+    from cybercommons.economy import services
+
+    call_command("migrate", verbosity=0)
+    sync_countries()
+    results = []
+    for label in ("insert", "re-import"):
+        for path, _reader in indicator_files(data):
+            start = time.perf_counter()
+            run = services.import_file(None, import_kind(path), path, system=True)
+            seconds = time.perf_counter() - start
+            results.append({"pass": label, "file": short_name(path),
+                            "rows": run.rows_written, "created": run.created,
+                            "updated": run.updated, "seconds": seconds})
+    print(json.dumps({"vendor": connection.vendor, "results": results}))
+
+
+def database_figures(data: Path, backends: list[str], pg_url: str) -> None:
+    """Import every file into each backend (each in its own process) and print rows/s."""
+    for backend in backends:
+        env = dict(os.environ)
+        folder = tempfile.mkdtemp(prefix="econ-bench-")
+        env["CYBERCOMMONS_DATA_DIR"] = folder
+        env.pop("DATABASE_URL", None)
+        if backend == "postgres":
+            import psycopg
+
+            base, _, name = pg_url.rpartition("/")
+            with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = pg_url
+        completed = subprocess.run(
+            [sys.executable, __file__, "--child", "--data", str(data)],
+            env=env, capture_output=True, text=True, check=True)
+        report = json.loads(completed.stdout.strip().splitlines()[-1])
+        print()
+        print(f"Into the database: {report['vendor']}")
+        header = f"{'pass':10} {'file':42} {'rows':>7} {'new':>7} {'updated':>7} {'s':>7} {'rows/s':>9}"
+        print(header)
+        print("-" * len(header))
+        for label in ("insert", "re-import"):
+            rows = [r for r in report["results"] if r["pass"] == label]
+            for r in rows:
+                print(f"{label:10} {r['file']:42} {r['rows']:7d} {r['created']:7d} "
+                      f"{r['updated']:7d} {r['seconds']:7.3f} {r['rows'] / r['seconds']:9,.0f}")
+            total = sum(r["rows"] for r in rows)
+            seconds = sum(r["seconds"] for r in rows)
+            print(f"{label:10} {'all ' + str(len(rows)) + ' files':42} {total:7d} {'':7} {'':7} "
+                  f"{seconds:7.3f} {total / seconds:9,.0f}")
+
+
 def main() -> None:
-    """Parse every file, print rows/s per file and in total."""
+    """Parse every file, print rows/s per file and in total; then import into databases."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_data())
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/econ_bench")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-parse", action="store_true", help="skip the parse-only table")
     args = parser.parse_args()
+    if args.child:
+        database_child(args.data)
+        return
+    if not args.no_parse:
+        parse_figures(args)
+    database_figures(args.data, [b for b in args.db.split(",") if b], args.pg_url)
+
+
+def parse_figures(args: argparse.Namespace) -> None:
+    """The parse-only table (kernel parsers, no database)."""
     files = indicator_files(args.data)
     header = (
         f"{'file':42} {'rows':>7} {'country':>7} {'aggr':>5} {'unkn':>5} {'skip':>5} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from cybercommons.api import api
@@ -18,6 +19,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
+    # The admin's own log-in form would skip the second factor: send it to ours.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login",
+                                              query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -160,7 +160,7 @@ def update_organisation(request: HttpRequest, payload: OrganisationPatch,
     if "country" in fields:
         fields["country"] = _country_or_error(request, fields["country"])
     if "stakeholder_type" in fields:
-        fields["stakeholder_type"] = payload.stakeholder_type.value  # type: ignore[union-attr]
+        fields["stakeholder_type"] = payload.stakeholder_type.value
     return services.update_organisation(signed_in(request), organisation, **fields)
 
 

@@ -39,6 +39,9 @@ class CoreAction(StrEnum):
     TWO_FACTOR_ENABLED = "core.2fa.enabled"
     TWO_FACTOR_DISABLED = "core.2fa.disabled"
     COUNTRIES_LOADED = "core.countries.loaded"
+    PASSWORD_CHANGED = "core.password.changed"
+    PASSWORD_RESET = "core.password.reset"
+    OTHER_SESSIONS_ENDED = "core.sessions.ended_others"
 
 
 def _object_ref(obj: models.Model | None) -> tuple[str, str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, StringConstraints, field_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import AfterValidator, AwareDatetime, StringConstraints
 
 from cybercommons.core.lib.pagination import Page
 from cybercommons.core.models import (
@@ -73,28 +72,30 @@ class CountryPage(Page[CountryOut]):
     pass
 
 
-# Optional query parameters: None is left out of their schema, because a query string can
-# only omit a parameter, never send a null.
-OptionalQuery = SkipJsonSchema[None]
+
+def optional(description: str = "") -> Any:
+    """A field that may be left out but, when given, must not be null.
+
+    Typed without "| None" so that the schema does not offer null (a query string cannot
+    send one, and a null name is a mistake, not a deletion), and so that a wrong value is
+    reported once rather than once per member of a union.
+    """
+    return Field(None, description=description or None)
+
 Label = Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)]
 
 
 class CountryFilters(Schema):
     """Filters of the country list; all given filters must hold (absent ones do not apply)."""
 
-    region: Label | OptionalQuery = Field(
-        None, description="UN M49 region, by code (002) or name (Africa)")
-    subregion: Label | OptionalQuery = Field(
-        None, description="UN M49 sub-region, by code (014) or name (Eastern Africa)")
-    ldc: bool | OptionalQuery = Field(
-        None, description="true: least developed countries only; false: all others")
-    lldc: bool | OptionalQuery = Field(
-        None, description="true: landlocked developing countries only")
-    sids: bool | OptionalQuery = Field(
-        None, description="true: small island developing states only")
-    un_member: bool | OptionalQuery = Field(None, description="true: UN member states only")
-    un_regional_group: UNRegionalGroup | OptionalQuery = Field(None)
-    income_group: IncomeGroup | OptionalQuery = Field(None)
+    region: Label = optional("UN M49 region, by code (002) or name (Africa)")
+    subregion: Label = optional("UN M49 sub-region, by code (014) or name (Eastern Africa)")
+    ldc: bool = optional("true: least developed countries only; false: all others")
+    lldc: bool = optional("true: landlocked developing countries only")
+    sids: bool = optional("true: small island developing states only")
+    un_member: bool = optional("true: UN member states only")
+    un_regional_group: UNRegionalGroup = optional()
+    income_group: IncomeGroup = optional()
 
 
 # --- Organisations --------------------------------------------------------------------
@@ -124,10 +125,10 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 
 
 class OrganisationFilters(Schema):
-    type: StakeholderType | OptionalQuery = Field(None, description="stakeholder type")
-    country: CountryCode | OptionalQuery = Field(None, description="ISO 3166-1 alpha-2 code")
-    q: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] | OptionalQuery = Field(
-        None, description="words in the name")
+    type: StakeholderType = optional("stakeholder type")
+    country: CountryCode = optional("ISO 3166-1 alpha-2 code")
+    q: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] = optional(
+        "words in the name")
 
 
 Slug = Annotated[str, StringConstraints(max_length=80, pattern=r"^[-a-zA-Z0-9_]*$")]
@@ -159,21 +160,13 @@ class OrganisationIn(Schema):
 
 
 class OrganisationPatch(Schema):
-    """Fields to change; fields left out stay as they are. ``country`` null clears it."""
+    """Fields to change; fields left out stay as they are. Only ``country`` may be null."""
 
-    name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)] | None = None
-    stakeholder_type: StakeholderType | None = None
-    country: CountryCode | None = None
-    description: Annotated[PlainText, StringConstraints(max_length=10_000)] | None = None
-    website: WebsiteURL | None = None
-
-    @field_validator("name", "stakeholder_type", "description", "website")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # Only country may be cleared; null for the others is a mistake, not a deletion.
-        if value is None:
-            raise ValueError("may be left out but not null")
-        return value
+    name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)] = optional()
+    stakeholder_type: StakeholderType = optional()
+    country: CountryCode | None = Field(None, description="null clears the country")
+    description: Annotated[PlainText, StringConstraints(max_length=10_000)] = optional()
+    website: WebsiteURL = optional()
 
 
 class MemberOut(Schema):
@@ -251,8 +244,17 @@ class TokenCreatedOut(TokenOut):
     secret: str = Field(description="the token itself: shown this once, never again")
 
 
+def _in_utc(value: datetime) -> datetime:
+    # 9999-12-31T23:00-14:00 is a valid timestamp that no database can store: in UTC it
+    # falls in the year 10000.
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the date is out of range once converted to UTC") from None
+
+
 class TokenIn(Schema):
     name: Annotated[PlainText, StringConstraints(min_length=1, max_length=100)]
     scopes: list[Literal["read", "write"]] = Field(min_length=1, max_length=2)
-    expires_at: AwareDatetime | None = Field(
+    expires_at: Annotated[AwareDatetime, AfterValidator(_in_utc)] | None = Field(
         None, description="when the token stops working (with a time zone); never if null")

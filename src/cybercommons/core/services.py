@@ -297,3 +297,16 @@ def record_two_factor_change(actor: User, *, enabled: bool, device_name: str) ->
     with transaction.atomic():
         audit.record(CoreAction.TWO_FACTOR_ENABLED if enabled else CoreAction.TWO_FACTOR_DISABLED,
                      actor=actor, obj=actor, data={"device": device_name})
+
+
+def record_account_security_event(actor: User, action: str) -> None:
+    """Audit a password change or reset, or the end of one's other sessions.
+
+    Django's own views make these changes; this records them like every other change.
+    """
+    allowed = {CoreAction.PASSWORD_CHANGED, CoreAction.PASSWORD_RESET,
+               CoreAction.OTHER_SESSIONS_ENDED}
+    if action not in allowed:
+        raise ServiceError("not an account security action: %s" % action)
+    with transaction.atomic():
+        audit.record(action, actor=actor, obj=actor)

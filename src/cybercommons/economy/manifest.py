@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cybercommons.core.manifest_types import ModuleManifest
+from cybercommons.core.manifest_types import ModuleManifest, NavItem, PermissionSpec
 
 MANIFEST = ModuleManifest(
     label="economy",
@@ -12,5 +12,22 @@ MANIFEST = ModuleManifest(
         " match digital-development projects with funders."
     ),
     url_prefix="economy/",
+    urls="cybercommons.economy.urls",
+    api_router="cybercommons.economy.api:router",
+    nav=(NavItem(_("Digital economy"), "economy:overview"),),
+    permissions=(
+        PermissionSpec("economy.import_indicators",
+                       _("Import indicator files (site staff)")),
+        PermissionSpec("economy.define_index",
+                       _("Define a composite index (any signed-in person)")),
+        PermissionSpec("economy.manage_projects",
+                       _("Register and edit an organisation's projects and funders (its "
+                         "editors)")),
+        PermissionSpec("economy.express_interest",
+                       _("Express interest between a project and a funder (editors of either "
+                         "side)")),
+    ),
+    demo_loader="cybercommons.economy.demo:load",
+    country_panel="cybercommons.economy.views:country_panel",
     order=30,
 )

@@ -144,3 +144,11 @@ def test_without_a_preference_the_browser_language_stays(client: Client) -> None
     UserFactory(username="amina", language="")
     response = log_in(client, "amina")
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.django_db
+def test_logging_out_needs_the_form_token_so_another_site_cannot_do_it() -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory(username="amina"))
+    assert browser.post(reverse("accounts:logout")).status_code == 403
+    assert is_logged_in(browser)

@@ -119,3 +119,19 @@ def test_a_signed_in_person_is_sent_to_their_profile(client: Client) -> None:
     response = client.get(reverse("accounts:signup"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:profile")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_user_name_with_spaces_or_markup(client: Client) -> None:
+    response = client.post(reverse("accounts:signup"), {**GOOD, "username": "<b>amina</b> k"})
+    assert response.status_code == 400
+    assert 'id="id_username_error"' in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_errors_are_summed_up_at_the_top_with_links_to_their_fields(client: Client) -> None:
+    response = client.post(reverse("accounts:signup"), {**GOOD, "email": "not-an-address"})
+    html = response.content.decode()
+    summary = html[html.index('role="alert"'):html.index("<form", html.index('role="alert"'))]
+    assert 'href="#id_email"' in summary

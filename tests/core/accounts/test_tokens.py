@@ -7,7 +7,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cybercommons.core import services
@@ -137,3 +139,17 @@ def test_the_token_pages_need_a_signed_in_person(client: Client) -> None:
     response = create(client)
     assert response["Location"].startswith(reverse("accounts:login") + "?next=")
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_list_costs_the_same_queries_for_one_token_or_many(
+    client: Client, cast: Cast, django_assert_num_queries: Any
+) -> None:
+    client.force_login(cast.owner)
+    services.create_token(cast.owner, name="first", scopes=["read"])
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("accounts:tokens"))
+    for n in range(20):
+        services.create_token(cast.owner, name=f"token {n}", scopes=["read"])
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(reverse("accounts:tokens"))

@@ -44,7 +44,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_and_waits_for_a_code(client: C
     html = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in html
-    assert "<title>" in html, "the QR code has a text alternative"
+    assert re.search(r"<svg role=\"img\"[^>]*><title>QR code", html), "the QR code has a name"
     secret = b32encode(device.bin_key).decode().rstrip("=")
     assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in html
     assert "no-store" in response["Cache-Control"]
@@ -187,6 +187,8 @@ def test_a_backup_code_logs_in_once(client: Client, enrolled: Enrolled) -> None:
     assert response.status_code == 302
     assert is_logged_in(client)
     assert not StaticToken.objects.filter(token=code).exists()
+    assert "You used a backup code; 2 are left." in client.get(
+        response["Location"]).content.decode()
     other = Client()
     log_in(other, "zahra")
     assert enter_code(other, code).status_code == 400

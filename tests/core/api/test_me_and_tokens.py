@@ -51,6 +51,7 @@ def test_it_gives_the_secret_of_a_new_token_once(
     {"name": "", "scopes": ["read"]},
     {"name": "x", "scopes": ["read"], "expires_at": "2030-01-01T00:00:00"},  # no time zone
     {"name": "x", "scopes": ["read"], "expires_at": "yesterday"},
+    {"name": "x", "scopes": ["read"], "expires_at": "9999-12-31T23:59:59-14:00"},  # year 10000
 ])
 def test_it_refuses_invalid_token_requests(cast: Any, as_token: Callable[..., ApiClient],
                                            payload: dict[str, Any]) -> None:

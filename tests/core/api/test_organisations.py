@@ -135,3 +135,23 @@ def test_it_shows_outsiders_an_empty_member_list(
 
 def test_it_answers_members_of_a_missing_organisation_with_404(anon: ApiClient) -> None:
     assert_problem(anon.get("/organisations/nobody-here/members"), 404)
+
+
+def test_it_lists_organisations_in_a_fixed_number_of_queries(
+    anon: ApiClient, countries: Any, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(30):
+        OrganisationFactory(country=countries["KE"], name=f"Org {n:02d}", slug=f"org-{n}")
+    with django_assert_max_num_queries(2):
+        response = anon.get("/organisations", {"limit": 25})
+    assert len(response.json()["items"]) == 25
+
+
+def test_it_lists_members_in_a_fixed_number_of_queries(
+    cast: Any, as_token: Callable[..., ApiClient], django_assert_max_num_queries: Any
+) -> None:
+    api = as_token(cast.owner, "read")
+    # Token lookup, its last-use stamp, the organisation, the role check, the page.
+    with django_assert_max_num_queries(6):
+        response = api.get(f"/organisations/{cast.organisation.slug}/members")
+    assert len(response.json()["items"]) == 2

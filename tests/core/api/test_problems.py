@@ -155,3 +155,27 @@ def test_it_writes_problems_as_utf8_json_with_the_problem_media_type(anon: ApiCl
     response = anon.get("/countries/ZZ")
     assert response["Content-Type"] == "application/problem+json"
     assert json.loads(response.content.decode("utf-8"))["status"] == 404
+
+
+def test_it_answers_an_unknown_api_version_with_a_404_problem(client: Client) -> None:
+    assert_problem(client.get("/api/v2/countries"), 404)
+
+
+def test_it_answers_a_suspicious_request_with_a_400_problem(
+    anon: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.exceptions import SuspiciousOperation  # noqa: PLC0415
+
+    def suspicious(viewer: Any) -> Any:
+        raise SuspiciousOperation("odd")
+
+    monkeypatch.setattr(core_api.policy, "organisations", suspicious)
+    body = assert_problem(anon.get("/organisations"), 400)
+    assert "odd" not in body["detail"]
+
+
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS"])
+def test_it_answers_methods_no_operation_offers_with_405(anon: ApiClient, method: str) -> None:
+    response = anon.client.generic(method, API + "/me")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"

@@ -86,7 +86,7 @@ def test_every_country_has_a_name_in_every_un_language() -> None:
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("fr", "République du Kenya"), ("es", "República de Kenya"), ("en", "Republic of Kenya"),
+    [("fr", "République du Kenya"), ("es", "República de Kenia"), ("en", "Republic of Kenya"),
      ("ru", "Республика Кения")],
 )
 def test_the_official_name_is_translated_too(language: str, expected: str) -> None:

@@ -142,3 +142,21 @@ def test_the_audit_log_is_read_only_in_the_admin(admin_client, cast: Cast) -> No
     assert admin_client.get("/admin/core/auditentry/").status_code == 200
     assert admin_client.post(f"/admin/core/auditentry/{entry.pk}/delete/",
                              {"post": "yes"}).status_code == 403
+
+
+def test_the_admin_log_in_goes_through_the_two_factor_log_in(client) -> None:
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/admin/")
+
+
+def test_a_password_change_is_audited(client) -> None:
+    from cybercommons.core.models import AuditEntry
+    from tests.factories import PASSWORD
+
+    user = UserFactory()
+    client.force_login(user)
+    client.post("/accounts/password/change/", {
+        "old_password": PASSWORD, "new_password1": "a brand new passphrase 42",
+        "new_password2": "a brand new passphrase 42"})
+    assert AuditEntry.objects.filter(action="core.password.changed", actor=user).exists()

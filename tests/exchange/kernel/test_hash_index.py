@@ -159,3 +159,25 @@ def test_it_matches_the_threatexchange_needles_like_a_scan(shared_data: Path) ->
         matched += bool(found)
     # every needle was planted in the haystack with near variants
     assert matched == len(needles)
+
+
+def test_it_reports_each_entry_once_at_its_nearest_variant() -> None:
+    hashes, queries = _haystack(11, 500, 3)
+    ids = np.arange(500)
+    index = PdqIndex.from_arrays(ids, hashes, min_indexed=1)
+    best: dict[int, int] = {}
+    for query in queries:
+        for entry_id, distance in brute_force_matches(ids, hashes, query):
+            best[entry_id] = min(distance, best.get(entry_id, 256))
+    expected = sorted((Match(i, d) for i, d in best.items()), key=lambda m: (m.distance, m[0]))
+    found = index.query_any(query.tobytes().hex() for query in queries)
+    assert found == expected
+    assert len(found) == len({match.entry_id for match in found})
+    # the same query twice changes nothing
+    twice = [queries[0].tobytes().hex()] * 2
+    assert index.query_any(twice) == index.query_bytes(queries[0])
+
+
+def test_it_refuses_a_hash_with_spaces_inside() -> None:
+    with pytest.raises(HashIndexError, match="64 hexadecimal digits"):
+        hashes_to_bytes(["ab" * 16 + " " + "ab" * 16])  # bytes.fromhex would accept it

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from cybercommons.exchange.kernel import httpsig
+from cybercommons.exchange.kernel import httpsig, signature_crypto
 from cybercommons.exchange.kernel import structured_fields as sf
 from cybercommons.exchange.kernel.httpsig import SignatureError
 
@@ -617,7 +617,9 @@ def test_it_accepts_an_hs2019_signature_made_with_rsa_pss(rsa_key: str) -> None:
     text = httpsig.cavage_signing_string(
         "GET", URL, headers, ("(request-target)", "host", "date")
     ).encode()
-    signature = base64.b64encode(httpsig._sign("rsa-pss-sha512", rsa_key, text)).decode()
+    signature = base64.b64encode(
+        signature_crypto.sign_message("rsa-pss-sha512", rsa_key, text)
+    ).decode()
     headers["Signature"] = (
         f'keyId="k",algorithm="hs2019",headers="(request-target) host date",signature="{signature}"'
     )

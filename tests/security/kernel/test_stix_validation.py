@@ -15,6 +15,7 @@ import pytest
 from cybercommons.security.kernel.stix_validation import (
     ValidationOptions,
     check_pattern,
+    collect_references,
     validate_bundle,
     validate_object,
     validate_objects,
@@ -397,3 +398,48 @@ def test_the_fast_path_for_simple_patterns_agrees_with_the_full_parser() -> None
         decided += 1
         assert fast.ok is (run_validator(pattern, stix_version="2.1") == []), pattern
     assert decided > 100
+
+
+def test_a_duplicate_key_inside_a_bundle_marks_only_its_object() -> None:
+    good = json.dumps(indicator())
+    twice = json.dumps(indicator(id="indicator--1e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"))
+    twice = twice[:-1] + ', "name": "a", "name": "b"}'
+    raw = (
+        '{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", '
+        f'"objects": [{good}, {twice}]}}'
+    )
+    result = validate_bundle(None, raw=raw, options=OPTIONS)
+    assert [r.ok for r in result.objects] == [True, False]
+    assert [p.field for p in result.objects[1].errors] == ["name"]
+
+
+def test_it_collects_every_reference_an_object_makes() -> None:
+    identity = "identity--f431f809-377b-45e0-aa1c-6a4751cae5ff"
+    marking = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
+    ipv4 = "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd"
+    traffic = {
+        "type": "network-traffic",
+        "id": "network-traffic--2568d22a-8998-58eb-99ec-3c8ca74f527d",
+        "src_ref": ipv4,
+        "protocols": ["tcp"],
+        "granular_markings": [{"marking_ref": marking, "selectors": ["protocols"]}],
+        "object_marking_refs": [marking],
+        "extensions": {"x-ext": {"x_owner_ref": identity, "x_empty_ref": ""}},
+    }
+    assert collect_references(traffic) == {identity, marking, ipv4}
+
+
+def test_deeply_nested_input_is_a_problem_not_a_crash() -> None:
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(5000):
+        node["x_child"] = {}
+        node = node["x_child"]
+    assert fields(indicator(x_nested=deep)) == {"(object)"}
+    raw = (
+        '{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": ['
+        + "[" * 100000
+        + "]" * 100000
+        + "]}"
+    )
+    assert validate_bundle(None, raw=raw).problems[0].field == "(json)"

@@ -30,6 +30,7 @@ from cybercommons.security.kernel.taxii_media_types import (
     TAXII_21,
     check_content_type,
     negotiate,
+    negotiate_taxii,
 )
 from cybercommons.security.kernel.taxii_paging import (
     PagePosition,
@@ -37,6 +38,12 @@ from cybercommons.security.kernel.taxii_paging import (
     decode_cursor,
     encode_cursor,
     take_page,
+)
+from cybercommons.security.kernel.taxii_resources import (
+    envelope,
+    manifest,
+    manifest_record,
+    versions,
 )
 
 KEY = b"test-paging-key"
@@ -73,9 +80,13 @@ def test_it_parses_every_filter_of_the_objects_endpoint() -> None:
     assert spec.ignored == ()
 
 
-def test_a_repeated_parameter_means_the_same_as_a_comma_list() -> None:
-    spec = parse_filters({"match[type]": ["indicator", "malware"]}, Endpoint.OBJECTS)
-    assert spec.types == {"indicator", "malware"}
+@pytest.mark.parametrize("parameter", ["match[type]", "added_after", "limit", "next"])
+def test_a_parameter_given_twice_is_a_400(parameter: str) -> None:
+    # "each <field> MUST NOT occur more than once"; added_after/limit/next are single.
+    with pytest.raises(TaxiiError, match=r"given once") as caught:
+        parse_filters({parameter: ["a", "b"]}, Endpoint.OBJECTS)
+    assert caught.value.http_status == 400
+    assert parse_filters({"match[type]": ["indicator"]}, Endpoint.OBJECTS).types == {"indicator"}
 
 
 @pytest.mark.parametrize(
@@ -119,6 +130,12 @@ def test_a_limit_above_the_server_maximum_is_capped() -> None:
         ({"match[type]": "Indicator"}, "match[type]"),
         ({"match[type]": ""}, "match[type]"),
         ({"match[version]": "latest"}, "match[version]"),
+        ({"match[version]": "first,first"}, "match[version]"),
+        ({"match[version]": "all,last"}, "match[version]"),
+        (
+            {"match[version]": "2016-12-25T12:30:59.444Z,2016-12-25T12:30:59.4440Z"},
+            "match[version]",
+        ),
         ({"match[version]": "2016-12-25T12:30:59+01:00"}, "match[version]"),
         ({"match[spec_version]": "two"}, "match[spec_version]"),
         ({"added_after": "yesterday"}, "added_after"),
@@ -416,6 +433,14 @@ def test_an_endpoint_offering_stix_content_honours_the_stix_media_type() -> None
         negotiate("application/stix+json;version=2.0", offered)
 
 
+def test_the_manifest_endpoint_accepts_the_stix_type_it_lists_but_answers_in_taxii() -> None:
+    assert negotiate_taxii(STIX_21, stix_accept_defined=True) == TAXII_21
+    assert negotiate_taxii(f"{TAXII_21},{STIX_21}", stix_accept_defined=True) == TAXII_21
+    with pytest.raises(TaxiiError):
+        negotiate_taxii(STIX_21)
+    assert negotiate_taxii(MEDIA_TYPE_TAXII_V21) == TAXII_21
+
+
 @pytest.mark.parametrize(
     "content_type",
     [
@@ -443,3 +468,32 @@ def test_any_other_body_type_is_a_415(content_type: str | None) -> None:
     with pytest.raises(TaxiiError) as caught:
         check_content_type(content_type)
     assert caught.value.http_status == 415
+
+
+# Response bodies
+
+
+def test_empty_results_are_an_empty_object_and_more_is_only_written_when_true() -> None:
+    assert envelope([]) == {}
+    assert versions([]) == {}
+    assert manifest([]) == {}
+    assert envelope([{"id": ID_A}]) == {"objects": [{"id": ID_A}]}
+    assert envelope([{"id": ID_A}], more=True, next_token="tok") == {
+        "more": True,
+        "next": "tok",
+        "objects": [{"id": ID_A}],
+    }
+    assert versions(["2016-11-03T12:30:59.000Z"], more=True) == {
+        "more": True,
+        "versions": ["2016-11-03T12:30:59.000Z"],
+    }
+
+
+def test_a_manifest_record_writes_date_added_with_microseconds() -> None:
+    record = manifest_record(ID_A, ts("2016-11-01T03:04:05Z"), "2016-11-03T12:30:59.000Z")
+    assert record == {
+        "id": ID_A,
+        "date_added": "2016-11-01T03:04:05.000000Z",
+        "version": "2016-11-03T12:30:59.000Z",
+        "media_type": "application/stix+json;version=2.1",
+    }

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from cybercommons.security.kernel.tlp import (
+    LEVELS_REACHING,
     TLP1_MARKING_IDS,
     TLP2_MARKING_IDS,
     TLP_RANK,
@@ -224,3 +225,19 @@ def test_marking_objects_round_trip_to_their_level() -> None:
     tlp1 = {"definition_type": "tlp", "definition": {"tlp": "white"}}
     assert tlp_of_marking_definition(tlp1) is Tlp.CLEAR
     assert tlp_of_marking_definition({"definition_type": "statement"}) is None
+
+
+@pytest.mark.parametrize(
+    ("relation", "viewer"),
+    [
+        ("anyone", "outsider"),
+        ("community member", "community member"),
+        ("named organisation", "recipient organisation"),
+        ("named sharing group", "recipient group member"),
+    ],
+)
+def test_the_levels_table_for_querysets_matches_the_decision(relation: str, viewer: str) -> None:
+    reached = {
+        level for level in Tlp if is_visible(AUDIENCE_BY_LEVEL[level], PUBLIC, VIEWERS[viewer])
+    }
+    assert reached == LEVELS_REACHING[relation]

@@ -79,10 +79,12 @@ def verified(view: View) -> View:
 def allow_methods(*methods: str) -> Callable[[View], View]:
     """Answer other methods with the site's 405 page (with an Allow header), not a blank one."""
 
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in methods:
+            if request.method not in allowed:
                 response = render(request, "core/pages/error.html", {
                     "status": 405, "title": _("Method not allowed"),
                     "detail": _("This address does not accept that kind of request."),

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from cybercommons.core.models import ApiToken, Country
@@ -17,7 +19,7 @@ CODE_MAX_LENGTH = 20
 
 class SignupForm(forms.Form):
     username = forms.CharField(
-        label=_("User name"), max_length=150,
+        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()],
         help_text=_("Letters, digits and @ . + - _ only. Others see it."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
@@ -54,8 +56,10 @@ class SignupForm(forms.Form):
 
 
 def language_choices() -> list[tuple[str, Any]]:
-    """The UI languages, plus 'follow the browser' (read at call time, never at import)."""
-    return [("", _("Follow my browser")), *settings.LANGUAGES]
+    """The UI languages, each named in itself so a reader finds their own, plus 'follow the
+    browser' (read at call time, never at import)."""
+    return [("", _("Follow my browser")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES)]
 
 
 class ProfileForm(forms.Form):
@@ -118,4 +122,11 @@ class TokenForm(forms.Form):
         label=_("Expires on"), required=False,
         help_text=_("Optional. The token stops working at the start of this day (UTC)."),
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
@@ -81,6 +81,12 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return problem_response(exc.status, exc.message, instance=request.path, **extra)
 
 
+def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django answers these with 400 outside the API; a view must not turn them into a 500.
+    return problem_response(400, _("The request could not be understood."),
+                            instance=request.path)
+
+
 def model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return problem_response(400, " ".join(exc.messages), instance=request.path)
 
@@ -103,6 +109,7 @@ def install_handlers(api: NinjaAPI) -> None:
         (PermissionDenied, forbidden),
         (ServiceError, service_error),
         (DjangoValidationError, model_validation_error),
+        (SuspiciousOperation, suspicious),
         (Exception, unexpected),
     ]
     for exc_class, handler in handlers:

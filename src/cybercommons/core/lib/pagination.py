@@ -26,7 +26,6 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 from ninja import Field, Schema
-from pydantic.json_schema import SkipJsonSchema
 
 from cybercommons.core.errors import ServiceError
 
@@ -48,12 +47,11 @@ class InvalidCursor(ServiceError):
 class PageParams(Schema):
     """The query parameters every paginated list takes."""
 
-    # None is left out of the schema: a query string cannot carry a null, only omit the
-    # parameter.
-    limit: int | SkipJsonSchema[None] = Field(
+    # Typed without "| None": a query string can omit a parameter but never send a null.
+    limit: int = Field(  # type: ignore[assignment]
         None, ge=1, description="Rows per page; larger values are lowered to the server's cap."
     )
-    cursor: str | SkipJsonSchema[None] = Field(
+    cursor: str = Field(  # type: ignore[assignment]
         None, max_length=CURSOR_MAX_LENGTH, pattern=CURSOR_PATTERN,
         description="The `next` value of the previous page, unchanged.",
     )

@@ -41,6 +41,7 @@ new index swapped in).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -83,6 +84,7 @@ def _probe_masks(radius: int) -> NDArray[np.int64]:
 
 _PROBE_MASKS = {radius: _probe_masks(radius) for radius in range(MAX_PROBE_RADIUS + 1)}
 _TABLE_SIZE = 1 << WORD_BITS
+_HEX64_RE = re.compile(r"[0-9a-fA-F]{64}")
 
 
 class Match(NamedTuple):
@@ -98,13 +100,10 @@ class HashIndexError(ValueError):
 
 def hashes_to_bytes(hashes: Sequence[str]) -> NDArray[np.uint8]:
     """Parse 64-hex-digit hashes into an (n, 32) uint8 array, first bit most significant."""
-    try:
-        raw = b"".join(bytes.fromhex(value) for value in hashes)
-    except ValueError as exc:
-        raise HashIndexError(f"a hash is not hexadecimal: {exc}") from exc
-    if len(raw) != HASH_BYTES * len(hashes):
-        bad = next(value for value in hashes if len(value.strip()) != 2 * HASH_BYTES)
-        raise HashIndexError(f"a PDQ hash is 64 hexadecimal digits, got {bad!r:.80}")
+    for value in hashes:
+        if not _HEX64_RE.fullmatch(value):
+            raise HashIndexError(f"a PDQ hash is 64 hexadecimal digits, got {value!r:.80}")
+    raw = b"".join(bytes.fromhex(value) for value in hashes)
     return np.frombuffer(raw, dtype=np.uint8).reshape(len(hashes), HASH_BYTES).copy()
 
 
@@ -282,6 +281,23 @@ class PdqIndex:
         Returns (entry id, distance) pairs, nearest first, ties by id.
         """
         return self.query_bytes(hashes_to_bytes([hash_hex.strip()])[0], threshold)
+
+    def query_any(self, hash_hexes: Iterable[str], threshold: int | None = None) -> list[Match]:
+        """Entries within `threshold` bits of any of several hashes, each entry once with its
+        smallest distance, nearest first.
+
+        Why: an upload is checked in its eight rotations and mirror images (see
+        `pdq.hash_dihedral_variants`); a listed image matches if any variant does.
+        """
+        best: dict[int, int] = {}
+        for hash_hex in hash_hexes:
+            for entry_id, distance in self.query(hash_hex, threshold):
+                if distance < best.get(entry_id, distance + 1):
+                    best[entry_id] = distance
+        return [
+            Match(entry_id, distance)
+            for entry_id, distance in sorted(best.items(), key=lambda pair: (pair[1], pair[0]))
+        ]
 
     def query_bytes(self, query: NDArray[np.uint8], threshold: int | None = None) -> list[Match]:
         """As `query`, for a hash given as 32 bytes (uint8 array)."""

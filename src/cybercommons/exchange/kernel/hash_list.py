@@ -2,12 +2,13 @@
 
 Two shapes are accepted, told apart by the first line that is not blank or a comment:
 
-* plain: every line starts with a 64-hex-digit hash; anything after it (separated by a
-  comma, a tab or spaces) is kept as the entry's `fields`. This is the shape of
-  ThreatExchange's hash files and of most exports.
-* CSV with a header row: one column holds the hash (named `hash`, `pdq`, `pdq_hash`,
-  `signal`, `signal_value` or `hash_value`, in any case); every other column becomes
-  metadata under its header name. An optional `quality` column must hold 0-100.
+* CSV with a header row, when that line is comma-separated and names a hash column
+  (`hash`, `pdq`, `pdq_hash`, `signal`, `signal_value` or `hash_value`, in any case):
+  every other column becomes metadata under its header name; an optional `quality`
+  column must hold 0-100.
+* otherwise plain: every line starts with a 64-hex-digit hash; anything after it
+  (separated by a comma, a tab or spaces) is kept as the entry's `fields`. This is the
+  shape of ThreatExchange's hash files and of most exports.
 
 Parsing streams: records come out one by one as they are read, each either a `HashEntry`
 or a `HashListError` naming the line and the problem, so one bad line never loses the good
@@ -67,13 +68,26 @@ def iter_hash_list(lines: Iterable[str]) -> Iterator[HashEntry | HashListError]:
     for number, line in numbered:
         if _is_skippable(line):
             continue
-        first_field = _PLAIN_SPLIT_RE.split(line.strip(), maxsplit=1)[0]
-        if _check_hash(first_field) is not None:
+        header = _csv_header(line)
+        if header is None:
+            # plain list; a bad first line is one bad entry, not a reason to drop the rest
             yield _parse_plain(number, line)
             yield from (_parse_plain(n, rest) for n, rest in numbered if not _is_skippable(rest))
         else:
-            yield from _parse_csv(number, line, numbered)
+            yield from _parse_csv(header, numbered)
         return
+
+
+def _csv_header(line: str) -> list[str] | None:
+    """The header names if the line is a CSV header naming a hash column, else None."""
+    if "," not in line:
+        return None
+    try:
+        header = [name.strip() for name in next(csv.reader([line]))]
+    except csv.Error:
+        return None
+    lowered = {name.lower() for name in header}
+    return header if lowered & set(HASH_COLUMNS) else None
 
 
 def _parse_plain(number: int, line: str) -> HashEntry | HashListError:
@@ -85,18 +99,10 @@ def _parse_plain(number: int, line: str) -> HashEntry | HashListError:
 
 
 def _parse_csv(
-    header_number: int, header_line: str, rest: Iterator[tuple[int, str]]
+    header: list[str], rest: Iterator[tuple[int, str]]
 ) -> Iterator[HashEntry | HashListError]:
-    header = [name.strip() for name in next(csv.reader([header_line]))]
     lowered = [name.lower() for name in header]
-    hash_column = next((lowered.index(name) for name in HASH_COLUMNS if name in lowered), None)
-    if hash_column is None:
-        yield HashListError(
-            header_number,
-            "the first line is neither a PDQ hash nor a CSV header with a hash column "
-            f"(one of {', '.join(HASH_COLUMNS)})",
-        )
-        return
+    hash_column = next(lowered.index(name) for name in HASH_COLUMNS if name in lowered)
     quality_column = lowered.index("quality") if "quality" in lowered else None
     for number, line in rest:
         if _is_skippable(line):

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,15 +31,46 @@ from email.utils import formatdate, parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
+from cybercommons.exchange.kernel import structured_fields as sf
+from cybercommons.exchange.kernel.http_digests import (
+    check_content_digest,
+    check_digest,
+    content_digest_header,
+    digest_header,
+)
+from cybercommons.exchange.kernel.signature_crypto import (
+    Key,
+    SignatureError,
+    algorithm_for_key,
+    public_key_pem,
+    sign_message,
+    verify_message,
 )
 
-from cybercommons.exchange.kernel import structured_fields as sf
+__all__ = [
+    "CAVAGE_COVERED",
+    "DEFAULT_CLOCK_SKEW",
+    "RFC9421_COVERED",
+    "HeaderInput",
+    "Key",
+    "SignatureError",
+    "VerifiedSignature",
+    "cavage_signing_string",
+    "check_content_digest",
+    "check_digest",
+    "content_digest_header",
+    "digest_header",
+    "http_date",
+    "parse_cavage_signature",
+    "public_key_pem",
+    "sign_cavage",
+    "sign_rfc9421",
+    "signature_base",
+    "signature_key_id",
+    "verify_cavage",
+    "verify_request",
+    "verify_rfc9421",
+]
 
 #: Accepted difference between the signer's clock and ours, in seconds. Mastodon allows
 #: signatures up to 12 hours old; an hour either way is what most servers tolerate.
@@ -52,11 +81,6 @@ CAVAGE_COVERED = ("(request-target)", "host", "date", "digest")
 RFC9421_COVERED = ("@method", "@target-uri", "@authority", "content-digest")
 
 HeaderInput = Mapping[str, str] | Iterable[tuple[str, str]]
-Key = str | bytes
-
-
-class SignatureError(ValueError):
-    """A signature is missing, malformed, stale, for other content, or simply wrong."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +95,7 @@ class VerifiedSignature:
     label: str | None = None
 
 
-# ---- headers and digests ------------------------------------------------------------------
+# ---- headers and dates ---------------------------------------------------------------------
 
 
 def _header_map(headers: HeaderInput) -> dict[str, str]:
@@ -81,62 +105,6 @@ def _header_map(headers: HeaderInput) -> dict[str, str]:
     for name, value in pairs:
         combined.setdefault(name.strip().lower(), []).append(str(value).strip())
     return {name: ", ".join(values) for name, values in combined.items()}
-
-
-def digest_header(body: bytes) -> str:
-    """`Digest` header value (RFC 3230) for a body: `SHA-256=<base64>`."""
-    return "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
-
-
-_CONTENT_DIGEST_ALGORITHMS = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
-
-
-def content_digest_header(body: bytes, algorithm: str = "sha-256") -> str:
-    """`Content-Digest` header value (RFC 9530), e.g. `sha-256=:<base64>:`."""
-    if algorithm not in _CONTENT_DIGEST_ALGORITHMS:
-        raise SignatureError(f"unsupported content digest algorithm {algorithm!r}")
-    digest = _CONTENT_DIGEST_ALGORITHMS[algorithm](body).digest()
-    return sf.serialize_dictionary({algorithm: sf.Item(digest)})
-
-
-def check_digest(value: str, body: bytes) -> None:
-    """Check a `Digest` header against the body; needs a SHA-256 or SHA-512 entry."""
-    known = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
-    checked = False
-    for part in value.split(","):
-        name, _, encoded = part.strip().partition("=")
-        function = known.get(name.strip().lower())
-        if function is None:
-            continue
-        try:
-            claimed = base64.b64decode(encoded.strip(), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise SignatureError("the Digest header is not valid base64") from exc
-        if not hmac.compare_digest(claimed, function(body).digest()):
-            raise SignatureError("the Digest header does not match the body")
-        checked = True
-    if not checked:
-        raise SignatureError("the Digest header has no SHA-256 or SHA-512 value")
-
-
-def check_content_digest(value: str, body: bytes) -> None:
-    """Check a `Content-Digest` header (RFC 9530) against the body (sha-256 or sha-512)."""
-    try:
-        members = sf.parse_dictionary(value)
-    except sf.StructuredFieldError as exc:
-        raise SignatureError(f"the Content-Digest header is malformed: {exc}") from exc
-    checked = False
-    for name, member in members.items():
-        function = _CONTENT_DIGEST_ALGORITHMS.get(name)
-        if function is None:
-            continue
-        if not isinstance(member, sf.Item) or not isinstance(member.value, bytes):
-            raise SignatureError(f"the Content-Digest {name} value is not a byte sequence")
-        if not hmac.compare_digest(member.value, function(body).digest()):
-            raise SignatureError("the Content-Digest header does not match the body")
-        checked = True
-    if not checked:
-        raise SignatureError("the Content-Digest header has no sha-256 or sha-512 value")
 
 
 def http_date(timestamp: float) -> str:
@@ -158,104 +126,6 @@ def _check_created_expires(created: int | None, expires: int | None, now: float,
         raise SignatureError("the signature has expired")
     if created is not None and (created > now + skew or created < now - skew):
         raise SignatureError(f"the signature was created {int(now - created)} s from our clock")
-
-
-# ---- keys and algorithms -----------------------------------------------------------------
-
-
-def _load_private(key: Key) -> object:
-    data = key.encode("ascii") if isinstance(key, str) else key
-    try:
-        return serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise SignatureError(f"the private key is not a usable PEM key: {exc}") from exc
-
-
-def _load_public(key: Key) -> object:
-    data = key.encode("ascii") if isinstance(key, str) else key
-    try:
-        return serialization.load_pem_public_key(data)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise SignatureError(f"the public key is not a usable PEM key: {exc}") from exc
-
-
-def public_key_pem(private_key: Key) -> str:
-    """The PEM public key (SubjectPublicKeyInfo) of a PEM private key, as actors publish it."""
-    loaded = _load_private(private_key)
-    return (
-        loaded.public_key()  # type: ignore[attr-defined]
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode("ascii")
-    )
-
-
-def _sign(algorithm: str, key: Key, message: bytes) -> bytes:
-    if algorithm == "hmac-sha256":
-        if not isinstance(key, bytes):
-            raise SignatureError("hmac-sha256 needs the shared secret as bytes")
-        return hmac.new(key, message, hashlib.sha256).digest()
-    private = _load_private(key)
-    if algorithm in ("rsa-v1_5-sha256", "rsa-sha256") and isinstance(private, rsa.RSAPrivateKey):
-        return private.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    if algorithm == "rsa-pss-sha512" and isinstance(private, rsa.RSAPrivateKey):
-        return private.sign(
-            message, padding.PSS(padding.MGF1(hashes.SHA512()), 64), hashes.SHA512()
-        )
-    if algorithm == "ecdsa-p256-sha256" and isinstance(private, ec.EllipticCurvePrivateKey):
-        r, s = decode_dss_signature(private.sign(message, ec.ECDSA(hashes.SHA256())))
-        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
-    if algorithm == "ed25519" and isinstance(private, ed25519.Ed25519PrivateKey):
-        return private.sign(message)
-    raise SignatureError(f"algorithm {algorithm!r} does not fit this private key")
-
-
-def _verify(algorithm: str, key: Key, message: bytes, signature: bytes) -> None:
-    if algorithm == "hmac-sha256":
-        if not isinstance(key, bytes):
-            raise SignatureError("hmac-sha256 needs the shared secret as bytes")
-        expected = hmac.new(key, message, hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, signature):
-            raise SignatureError("the signature does not verify")
-        return
-    public = _load_public(key)
-    try:
-        if algorithm in ("rsa-v1_5-sha256", "rsa-sha256") and isinstance(public, rsa.RSAPublicKey):
-            public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
-        elif algorithm == "rsa-pss-sha512" and isinstance(public, rsa.RSAPublicKey):
-            public.verify(
-                signature,
-                message,
-                padding.PSS(padding.MGF1(hashes.SHA512()), 64),
-                hashes.SHA512(),
-            )
-        elif algorithm == "ecdsa-p256-sha256" and isinstance(public, ec.EllipticCurvePublicKey):
-            if len(signature) != 64:
-                raise SignatureError("an ecdsa-p256-sha256 signature is 64 bytes (r || s)")
-            der = encode_dss_signature(
-                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            )
-            public.verify(der, message, ec.ECDSA(hashes.SHA256()))
-        elif algorithm == "ed25519" and isinstance(public, ed25519.Ed25519PublicKey):
-            public.verify(signature, message)
-        else:
-            raise SignatureError(f"algorithm {algorithm!r} does not fit this public key")
-    except InvalidSignature as exc:
-        raise SignatureError("the signature does not verify") from exc
-
-
-def _algorithm_for_key(key: Key) -> str:
-    """The RFC 9421 algorithm implied by a key when the sender names none (or `hs2019`)."""
-    if isinstance(key, bytes) and not key.lstrip().startswith(b"-----"):
-        return "hmac-sha256"
-    public = _load_public(key)
-    if isinstance(public, rsa.RSAPublicKey):
-        # what Mastodon and the rest of the fediverse mean by hs2019 with an RSA key
-        return "rsa-v1_5-sha256"
-    if isinstance(public, ed25519.Ed25519PublicKey):
-        return "ed25519"
-    if isinstance(public, ec.EllipticCurvePublicKey):
-        return "ecdsa-p256-sha256"
-    raise SignatureError("unsupported public key type")
 
 
 # ---- draft-cavage ------------------------------------------------------------------------
@@ -349,14 +219,14 @@ def sign_cavage(
         added["Digest"] = digest_header(body)
     created = int(time.time() if now is None else now) if "(created)" in covered else None
     if algorithm == "hs2019":
-        effective = _algorithm_for_key(public_key_pem(private_key))
+        effective = algorithm_for_key(public_key_pem(private_key))
     elif algorithm in ("rsa-sha256", "ed25519"):
         effective = algorithm
     else:
         raise SignatureError(f"unsupported draft-cavage algorithm {algorithm!r}")
     merged = {**header_map, **{name.lower(): value for name, value in added.items()}}
     text = cavage_signing_string(method, url, merged, covered, created=created)
-    signature = base64.b64encode(_sign(effective, private_key, text.encode("utf-8")))
+    signature = base64.b64encode(sign_message(effective, private_key, text.encode("utf-8")))
     fields = [
         f'keyId="{key_id}"',
         f'algorithm="{algorithm}"',
@@ -437,7 +307,7 @@ def verify_cavage(
     expires = _int_param(params.get("expires"), "expires")
     algorithm = params.get("algorithm", "hs2019").lower()
     if algorithm == "hs2019":
-        effective = _algorithm_for_key(public_key)
+        effective = algorithm_for_key(public_key)
     elif algorithm in ("rsa-sha256", "ed25519"):
         effective = algorithm
     else:
@@ -448,12 +318,12 @@ def verify_cavage(
     except (binascii.Error, ValueError) as exc:
         raise SignatureError("the signature is not valid base64") from exc
     try:
-        _verify(effective, public_key, text.encode("utf-8"), signature)
+        verify_message(effective, public_key, text.encode("utf-8"), signature)
     except SignatureError:
         # hs2019 with RSA is PKCS#1 v1.5 in the fediverse but RSASSA-PSS in the draft
         if algorithm != "hs2019" or effective != "rsa-v1_5-sha256":
             raise
-        _verify("rsa-pss-sha512", public_key, text.encode("utf-8"), signature)
+        verify_message("rsa-pss-sha512", public_key, text.encode("utf-8"), signature)
 
     moment = time.time() if now is None else now
     if "date" in covered:
@@ -578,7 +448,7 @@ def sign_rfc9421(
         params["tag"] = tag
     inner = sf.InnerList([sf.Item(name) for name in covered], params)
     base = signature_base(method, url, header_map, inner)
-    signature = _sign(algorithm, private_key, base.encode("utf-8"))
+    signature = sign_message(algorithm, private_key, base.encode("utf-8"))
     added["Signature-Input"] = sf.serialize_dictionary({label: inner})
     added["Signature"] = sf.serialize_dictionary({label: sf.Item(signature)})
     return added
@@ -644,11 +514,11 @@ def verify_rfc9421(
     if not isinstance(key_id, str):
         raise SignatureError("the signature has no keyid")
     if algorithm is None:
-        algorithm = _algorithm_for_key(public_key)
+        algorithm = algorithm_for_key(public_key)
     if not isinstance(algorithm, str):
         raise SignatureError("the signature's alg is not a string")
     base = signature_base(method, url, header_map, inner)
-    _verify(algorithm, public_key, base.encode("utf-8"), signature_item.value)
+    verify_message(algorithm, public_key, base.encode("utf-8"), signature_item.value)
 
     if check_time:
         if not isinstance(created, int) or isinstance(created, bool):

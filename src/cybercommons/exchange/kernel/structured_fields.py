@@ -49,6 +49,8 @@ class InnerList:
 _KEY_RE = re.compile(r"[a-z*][a-z0-9_\-.*]*")
 _TOKEN_RE = re.compile(r"[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*")
 _NUMBER_RE = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,3})?")
+_STRING_RE = re.compile(r'"((?:[ !#-\[\]-~]|\\["\\])*)"')
+_UNESCAPE_RE = re.compile(r'\\(["\\])')
 
 
 class _Parser:
@@ -107,6 +109,10 @@ class _Parser:
         return Token(match.group())
 
     def string(self) -> str:
+        match = _STRING_RE.match(self.text, self.pos)
+        if match:  # the common, well-formed case in one step
+            self.pos = match.end()
+            return _UNESCAPE_RE.sub(r"\1", match.group(1))
         self.pos += 1
         out = []
         while self.pos < len(self.text):

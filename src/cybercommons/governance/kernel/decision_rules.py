@@ -11,8 +11,8 @@ No rule guesses: an empty electorate is ``NO_ELIGIBLE_VOTERS``, an exact tie is 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -137,8 +137,56 @@ def check_unique_voters(ballots: Sequence[Ballot]) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _motion_ballots(ballots: Sequence[Ballot]) -> list[Ballot]:
-    return [b for b in ballots if b.choice is not None]
+@dataclass(frozen=True)
+class BallotColumns:
+    """The ballots as columns (one array entry per ballot), built once so that every rule
+    is a few array operations, even for 100,000 ballots.
+
+    ``choice``: 1 yes, -1 no, 0 abstain, -9 no motion choice; ``org`` / ``group`` /
+    ``region``: codes into the matching ``*_names`` (-1 when absent); ``objection``: a
+    ``no`` that gives a reason.
+    """
+
+    choice: np.ndarray
+    org: np.ndarray
+    group: np.ndarray
+    region: np.ndarray
+    developing: np.ndarray
+    objection: np.ndarray
+    org_names: tuple[str, ...]
+    group_names: tuple[str, ...]
+    region_names: tuple[str, ...]
+
+    @classmethod
+    def from_ballots(cls, ballots: Sequence[Ballot]) -> BallotColumns:
+        """Encode ballots column by column."""
+        codes = {YES: 1, NO: -1, ABSTAIN: 0, None: -9}
+
+        def encode(values: list[str | None]) -> tuple[np.ndarray, tuple[str, ...]]:
+            names: dict[str, int] = {}
+            coded = [
+                -1 if v is None or v == "" else names.setdefault(v, len(names)) for v in values
+            ]
+            return np.asarray(coded, dtype=np.int64), tuple(names)
+
+        org, org_names = encode([b.organisation_id for b in ballots])
+        group, group_names = encode([b.stakeholder_group for b in ballots])
+        region, region_names = encode([b.region for b in ballots])
+        choice = np.asarray([codes[b.choice] for b in ballots], dtype=np.int8)
+        objection = np.asarray(
+            [b.choice == NO and bool((b.reason or "").strip()) for b in ballots], dtype=bool
+        )
+        developing = np.asarray([b.developing for b in ballots], dtype=bool)
+        return cls(
+            choice, org, group, region, developing, objection, org_names, group_names, region_names
+        )
+
+
+Ballots = Sequence[Ballot] | BallotColumns
+
+
+def _columns(ballots: Ballots) -> BallotColumns:
+    return ballots if isinstance(ballots, BallotColumns) else BallotColumns.from_ballots(ballots)
 
 
 def _decide(
@@ -179,76 +227,84 @@ def _fmt(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.4f}"
 
 
-def _headcount(ballots: Iterable[Ballot]) -> tuple[Fraction, Fraction, int]:
-    counts = Counter(b.choice for b in ballots)
-    return Fraction(counts[YES]), Fraction(counts[NO]), counts[ABSTAIN]
+def _headcount(choice: np.ndarray) -> tuple[int, Fraction, Fraction, int]:
+    """(ballots with a motion choice, yes, no, abstain) among ``choice``."""
+    yes = int((choice == 1).sum())
+    no = int((choice == -1).sum())
+    abstain = int((choice == 0).sum())
+    return yes + no + abstain, Fraction(yes), Fraction(no), abstain
 
 
-def simple_majority(ballots: Sequence[Ballot]) -> TallyResult:
+def _majority(rule: Rule, choice: np.ndarray, threshold: Fraction | None = None) -> TallyResult:
+    cast, yes, no, abstain = _headcount(choice)
+    return _decide(rule, cast, yes, no, abstain, threshold, unit="voters")
+
+
+def simple_majority(ballots: Ballots) -> TallyResult:
     """One voter, one vote: adopted when yes votes outnumber no votes (abstentions left
     out); equal numbers are a tie."""
-    cast = _motion_ballots(ballots)
-    yes, no, abstain = _headcount(cast)
-    return _decide(Rule.SIMPLE_MAJORITY, len(cast), yes, no, abstain, unit="voters")
+    return _majority(Rule.SIMPLE_MAJORITY, _columns(ballots).choice)
 
 
-def qualified_majority(
-    ballots: Sequence[Ballot], threshold: Fraction = Fraction(2, 3)
-) -> TallyResult:
+def qualified_majority(ballots: Ballots, threshold: Fraction = Fraction(2, 3)) -> TallyResult:
     """One voter, one vote: adopted when yes votes are at least ``threshold`` (a fraction,
     two thirds by default) of the yes and no votes cast."""
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    cast = _motion_ballots(ballots)
-    yes, no, abstain = _headcount(cast)
-    return _decide(Rule.QUALIFIED_MAJORITY, len(cast), yes, no, abstain, threshold, unit="voters")
+    return _majority(Rule.QUALIFIED_MAJORITY, _columns(ballots).choice, threshold)
+
+
+def _bloc_counts(
+    codes: np.ndarray, choice: np.ndarray, n_blocs: int
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Per bloc (yes count, no count), plus eligible ballots and abstentions."""
+    inside = (codes >= 0) & (choice != -9)
+    yes = np.bincount(codes[inside & (choice == 1)], minlength=n_blocs)
+    no = np.bincount(codes[inside & (choice == -1)], minlength=n_blocs)
+    return yes, no, int(inside.sum()), int((inside & (choice == 0)).sum())
 
 
 def _equal_weight(
-    rule: Rule, ballots: Sequence[Ballot], key: Callable[[Ballot], str | None], unit: str
+    rule: Rule, codes: np.ndarray, names: tuple[str, ...], choice: np.ndarray, unit: str
 ) -> TallyResult:
     """Each bloc (organisation, stakeholder group, region) weighs 1, shared among its
     members who voted yes or no; ballots outside any bloc are not eligible."""
-    cast = [b for b in _motion_ballots(ballots) if key(b)]
-    counted = Counter((key(b), b.choice) for b in cast)
-    abstain = sum(n for (_, choice), n in counted.items() if choice == ABSTAIN)
-    blocs: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (name, choice), n in counted.items():
-        if choice == YES:
-            blocs[name or ""][0] += n
-        elif choice == NO:
-            blocs[name or ""][1] += n
+    yes_n, no_n, eligible, abstain = _bloc_counts(codes, choice, len(names))
     parts: dict[str, tuple[Fraction, Fraction]] = {}
     yes = no = Fraction(0)
-    for name, (y, n) in sorted(blocs.items()):
-        if y + n == 0:
-            continue
-        parts[name] = (Fraction(y, y + n), Fraction(n, y + n))
-        yes += parts[name][0]
-        no += parts[name][1]
-    return _decide(rule, len(cast), yes, no, abstain, parts=parts, unit=unit)
+    for i in np.flatnonzero(yes_n + no_n):
+        y, n = int(yes_n[i]), int(no_n[i])
+        parts[names[i]] = (Fraction(y, y + n), Fraction(n, y + n))
+        yes += parts[names[i]][0]
+        no += parts[names[i]][1]
+    return _decide(rule, eligible, yes, no, abstain, parts=dict(sorted(parts.items())), unit=unit)
 
 
-def one_organisation_one_vote(ballots: Sequence[Ballot]) -> TallyResult:
+def one_organisation_one_vote(ballots: Ballots) -> TallyResult:
     """Each organisation has one vote, split among its members by how they voted (two of
     three members for: 2/3 yes, 1/3 no). Voters with no organisation are not eligible."""
+    c = _columns(ballots)
     return _equal_weight(
-        Rule.ONE_ORGANISATION_ONE_VOTE, ballots, lambda b: b.organisation_id, "organisations"
+        Rule.ONE_ORGANISATION_ONE_VOTE, c.org, c.org_names, c.choice, "organisations"
     )
 
 
-def equal_stakeholder_groups(ballots: Sequence[Ballot]) -> TallyResult:
+def equal_stakeholder_groups(ballots: Ballots) -> TallyResult:
     """Each stakeholder group present weighs the same, whatever its size, its weight split
     by its members' yes and no votes."""
+    c = _columns(ballots)
     return _equal_weight(
-        Rule.STAKEHOLDER_GROUPS, ballots, lambda b: b.stakeholder_group, "stakeholder groups"
+        Rule.STAKEHOLDER_GROUPS, c.group, c.group_names, c.choice, "stakeholder groups"
     )
 
 
-def equal_regional_groups(ballots: Sequence[Ballot]) -> TallyResult:
+def equal_regional_groups(ballots: Ballots) -> TallyResult:
     """Each UN regional group present weighs the same, its weight split by its members'
     yes and no votes."""
-    return _equal_weight(Rule.REGIONAL_GROUPS, ballots, lambda b: b.region, "regional groups")
+    c = _columns(ballots)
+    return _equal_weight(
+        Rule.REGIONAL_GROUPS, c.region, c.region_names, c.choice, "regional groups"
+    )
 
 
 def _combine(rule: Rule, parts: dict[str, TallyResult], eligible: int) -> TallyResult:
@@ -271,68 +327,61 @@ def _combine(rule: Rule, parts: dict[str, TallyResult], eligible: int) -> TallyR
     )
 
 
-def double_majority(ballots: Sequence[Ballot]) -> TallyResult:
+def double_majority(ballots: Ballots) -> TallyResult:
     """Adopted only with a majority of participants and a majority of stakeholder groups
     (a group is for when most of its voters are for; a group split evenly counts neither
     way)."""
-    cast = _motion_ballots(ballots)
-    people = simple_majority(cast)
-    groups: dict[str, list[Ballot]] = defaultdict(list)
-    for b in cast:
-        if b.stakeholder_group:
-            groups[b.stakeholder_group].append(b)
-    for_groups = against_groups = 0
-    for members in groups.values():
-        y, n, _ = _headcount(members)
-        for_groups += y > n
-        against_groups += n > y
+    c = _columns(ballots)
+    people = _majority(Rule.SIMPLE_MAJORITY, c.choice)
+    yes_n, no_n, _, _ = _bloc_counts(c.group, c.choice, len(c.group_names))
+    voting_groups = int(((yes_n + no_n) > 0).sum())
     by_group = _decide(
         Rule.DOUBLE_MAJORITY,
-        len(groups),
-        Fraction(for_groups),
-        Fraction(against_groups),
+        voting_groups,
+        Fraction(int((yes_n > no_n).sum())),
+        Fraction(int((no_n > yes_n).sum())),
         0,
         unit="stakeholder groups",
     )
     return _combine(
         Rule.DOUBLE_MAJORITY,
         {"participants": people, "stakeholder_groups": by_group},
-        len(cast),
+        people.eligible,
     )
 
 
-def developing_country_safeguard(ballots: Sequence[Ballot]) -> TallyResult:
+def developing_country_safeguard(ballots: Ballots) -> TallyResult:
     """Adopted only with a majority of all participants and also a majority among
     participants from LDCs, LLDCs and SIDS; with no such participant voting, the safeguard
     cannot be met and the result says so."""
-    cast = _motion_ballots(ballots)
-    people = simple_majority(cast)
-    developing = simple_majority([b for b in cast if b.developing])
+    c = _columns(ballots)
+    people = _majority(Rule.SIMPLE_MAJORITY, c.choice)
+    developing = _majority(Rule.SIMPLE_MAJORITY, c.choice[c.developing])
     return _combine(
         Rule.DEVELOPING_SAFEGUARD,
         {"participants": people, "developing_countries": developing},
-        len(cast),
+        people.eligible,
     )
 
 
-def consensus(ballots: Sequence[Ballot]) -> TallyResult:
+def consensus(ballots: Ballots) -> TallyResult:
     """Adopted unless a sustained objection stands: a ``no`` that gives a reason. A ``no``
     without a reason is recorded as a concern and does not block. ``no`` counts the
     sustained objections."""
-    cast = _motion_ballots(ballots)
-    if not cast:
+    c = _columns(ballots)
+    cast, yes, no, abstain = _headcount(c.choice)
+    if cast == 0:
         return TallyResult(Rule.CONSENSUS, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="nobody took part")
-    objections = [b for b in cast if b.choice == NO and (b.reason or "").strip()]
-    concerns = sum(1 for b in cast if b.choice == NO) - len(objections)
-    yes, _, abstain = _headcount(cast)
+    objections = int(c.objection.sum())
+    concerns = int(no) - objections
     if objections:
         outcome = Outcome.REJECTED
-        detail = f"{len(objections)} sustained objection(s) with a reason"
+        detail = f"{objections} sustained objection(s) with a reason"
     else:
         outcome = Outcome.ADOPTED
         detail = f"no sustained objection; {concerns} concern(s) without a reason"
     return TallyResult(
-        Rule.CONSENSUS, outcome, len(cast), yes, Fraction(len(objections)), abstain, detail=detail
+        Rule.CONSENSUS, outcome, cast, yes, Fraction(objections), abstain, detail=detail
     )
 
 
@@ -341,51 +390,66 @@ def consensus(ballots: Sequence[Ballot]) -> TallyResult:
 # ---------------------------------------------------------------------------------------
 
 
-def _rank_matrix(
-    ballots: Sequence[Ballot], options: Sequence[str] | None
-) -> tuple[list[str], np.ndarray]:
-    """Ballots × options matrix of ranks (0 best; unranked = number of options)."""
-    ranked = [b for b in ballots if b.ranking]
-    if options is None:
-        names = sorted({o for b in ranked for o in b.ranking})
-    else:
-        names = list(options)
-        allowed = set(names)
-        for b in ranked:
-            unknown = set(b.ranking) - allowed
-            if unknown:
-                raise BallotError(
-                    f"ballot of {b.voter_id} ranks unknown option(s) {', '.join(sorted(unknown))}"
-                )
-    position = {name: i for i, name in enumerate(names)}
-    ranks = np.full((len(ranked), len(names)), len(names), dtype=np.int32)
-    flat = [
-        (row, position[option], place)
-        for row, b in enumerate(ranked)
-        for place, option in enumerate(b.ranking)
-    ]
-    if flat:
-        rows, cols, places = np.asarray(flat, dtype=np.int64).T
-        ranks[rows, cols] = places
-    return names, ranks
+@dataclass(frozen=True)
+class RankTable:
+    """Distinct rankings as a matrix of ranks (0 best; unranked options get the number of
+    options) with how many ballots gave each: few options make few distinct rankings, so
+    100,000 ballots become a small weighted table."""
+
+    names: tuple[str, ...]
+    ranks: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def ballots(self) -> int:
+        """Ballots that rank at least one option."""
+        return int(self.weights.sum())
+
+    @classmethod
+    def from_ballots(
+        cls, ballots: Sequence[Ballot], options: Sequence[str] | None = None
+    ) -> RankTable:
+        """Group identical rankings and check every ranked option is a known one."""
+        distinct = Counter(b.ranking for b in ballots if b.ranking)
+        if options is None:
+            names = sorted({o for ranking in distinct for o in ranking})
+        else:
+            names = list(options)
+            allowed = set(names)
+            for ranking in distinct:
+                unknown = set(ranking) - allowed
+                if unknown:
+                    voter = next(b.voter_id for b in ballots if b.ranking == ranking)
+                    raise BallotError(
+                        f"ballot of {voter} ranks unknown option(s) {', '.join(sorted(unknown))}"
+                    )
+        position = {name: i for i, name in enumerate(names)}
+        ranks = np.full((len(distinct), len(names)), len(names), dtype=np.int32)
+        weights = np.zeros(len(distinct), dtype=np.int64)
+        for row, (ranking, count) in enumerate(distinct.items()):
+            weights[row] = count
+            for place, option in enumerate(ranking):
+                ranks[row, position[option]] = place
+        return cls(tuple(names), ranks, weights)
 
 
 def schulze(
     ballots: Sequence[Ballot],
     options: Sequence[str] | None = None,
-    ranked: tuple[list[str], np.ndarray] | None = None,
+    ranked: RankTable | None = None,
 ) -> TallyResult:
     """Schulze method: count for each pair how many voters prefer one option to the other,
     find the strongest path (widest bottleneck) between every pair, and elect the option
     whose strongest paths beat or equal every other's. Several such options are a tie.
-    ``ranked`` reuses a rank matrix already built from the same ballots."""
-    names, ranks = ranked or _rank_matrix(ballots, options)
-    if ranks.shape[0] == 0 or not names:
+    ``ranked`` reuses a rank table already built from the same ballots."""
+    table = ranked or RankTable.from_ballots(ballots, options)
+    names, ranks, w = table.names, table.ranks, table.weights
+    if table.ballots == 0 or not names:
         return TallyResult(Rule.SCHULZE, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="no rankings")
     n = len(names)
     d = np.zeros((n, n), dtype=np.int64)
     for a in range(n):
-        d[a] = (ranks[:, [a]] < ranks).sum(axis=0)
+        d[a] = (w[:, None] * (ranks[:, [a]] < ranks)).sum(axis=0)
     p = np.where(d > d.T, d, 0)
     for i in range(n):  # Floyd–Warshall on bottleneck (widest path) strengths
         p = np.maximum(p, np.minimum(p[:, [i]], p[[i], :]))
@@ -396,7 +460,7 @@ def schulze(
         return TallyResult(
             Rule.SCHULZE,
             Outcome.ELECTED,
-            ranks.shape[0],
+            table.ballots,
             winner=winners[0],
             pairwise=pairwise,
             detail=f"{winners[0]} beats every other option by strongest path",
@@ -404,41 +468,45 @@ def schulze(
     return TallyResult(
         Rule.SCHULZE,
         Outcome.TIE,
-        ranks.shape[0],
+        table.ballots,
         tied=tuple(winners),
         pairwise=pairwise,
         detail="several options are unbeaten by strongest path",
     )
 
 
-def instant_runoff(ballots: Sequence[Ballot], options: Sequence[str] | None = None) -> TallyResult:
+def instant_runoff(
+    ballots: Sequence[Ballot],
+    options: Sequence[str] | None = None,
+    ranked: RankTable | None = None,
+) -> TallyResult:
     """Instant run-off: count each ballot for its highest-ranked remaining option; an
     option with more than half of the continuing ballots wins; otherwise the option with
     fewest votes is eliminated and its ballots transfer. Options tied for last are
     eliminated together only when that cannot change the result (their joint total is below
     every other option's); any other tie is reported, not broken by lot. ``ranked`` reuses
-    a rank matrix already built from the same ballots."""
-    names, ranks = ranked or _rank_matrix(ballots, options)
-    if ranks.shape[0] == 0 or not names:
+    a rank table already built from the same ballots."""
+    table = ranked or RankTable.from_ballots(ballots, options)
+    names, ranks, w = table.names, table.ranks, table.weights
+    if table.ballots == 0 or not names:
         return TallyResult(Rule.INSTANT_RUNOFF, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="no rankings")
     n_opts = len(names)
     remaining = list(range(n_opts))
     rounds: list[dict[str, int]] = []
     while True:
         sub = ranks[:, remaining]
-        best = sub.min(axis=1)
-        continuing = best < n_opts
+        continuing = sub.min(axis=1) < n_opts
         top = np.asarray(remaining)[sub.argmin(axis=1)[continuing]]
-        counts = np.bincount(top, minlength=n_opts)
+        counts = np.bincount(top, weights=w[continuing], minlength=n_opts).astype(np.int64)
         tally = {names[i]: int(counts[i]) for i in remaining}
         rounds.append(tally)
-        total = int(continuing.sum())
+        total = int(w[continuing].sum())
         leader = max(remaining, key=lambda i: counts[i])
         if total and 2 * counts[leader] > total:
             return TallyResult(
                 Rule.INSTANT_RUNOFF,
                 Outcome.ELECTED,
-                ranks.shape[0],
+                table.ballots,
                 winner=names[leader],
                 rounds=tuple(rounds),
                 detail=f"{names[leader]} has {counts[leader]} of {total} continuing ballots",
@@ -452,7 +520,7 @@ def instant_runoff(ballots: Sequence[Ballot], options: Sequence[str] | None = No
             return TallyResult(
                 Rule.INSTANT_RUNOFF,
                 Outcome.TIE,
-                ranks.shape[0],
+                table.ballots,
                 tied=tuple(names[i] for i in lowest),
                 rounds=tuple(rounds),
                 detail=f"round {len(rounds)}: options tied for elimination at {low} votes",
@@ -479,7 +547,7 @@ def tally(
     except ValueError:
         raise ValueError(f"unknown decision rule {rule!r}") from None
     check_unique_voters(ballots)
-    return _tally_checked(rule, ballots, threshold, options, None)
+    return _tally_checked(rule, ballots, threshold, options)
 
 
 def _tally_checked(
@@ -487,15 +555,17 @@ def _tally_checked(
     ballots: Sequence[Ballot],
     threshold: Fraction,
     options: Sequence[str] | None,
-    ranked: tuple[list[str], np.ndarray] | None,
+    columns: BallotColumns | None = None,
+    ranked: RankTable | None = None,
 ) -> TallyResult:
-    if rule is Rule.QUALIFIED_MAJORITY:
-        return qualified_majority(ballots, threshold)
     if rule is Rule.SCHULZE:
         return schulze(ballots, options, ranked)
     if rule is Rule.INSTANT_RUNOFF:
         return instant_runoff(ballots, options, ranked)
-    motion: dict[Rule, Callable[[Sequence[Ballot]], TallyResult]] = {
+    cols = columns or BallotColumns.from_ballots(ballots)
+    if rule is Rule.QUALIFIED_MAJORITY:
+        return qualified_majority(cols, threshold)
+    motion: dict[Rule, Callable[[BallotColumns], TallyResult]] = {
         Rule.SIMPLE_MAJORITY: simple_majority,
         Rule.ONE_ORGANISATION_ONE_VOTE: one_organisation_one_vote,
         Rule.STAKEHOLDER_GROUPS: equal_stakeholder_groups,
@@ -504,7 +574,7 @@ def _tally_checked(
         Rule.DEVELOPING_SAFEGUARD: developing_country_safeguard,
         Rule.CONSENSUS: consensus,
     }
-    return motion[rule](ballots)
+    return motion[rule](cols)
 
 
 def tally_all(
@@ -523,5 +593,6 @@ def tally_all(
     ranked = None
     if any(b.ranking for b in ballots) or not ballots:
         rules += [Rule.SCHULZE, Rule.INSTANT_RUNOFF]
-        ranked = _rank_matrix(ballots, options)
-    return {r: _tally_checked(r, ballots, threshold, options, ranked) for r in rules}
+        ranked = RankTable.from_ballots(ballots, options)
+    columns = BallotColumns.from_ballots(ballots)
+    return {r: _tally_checked(r, ballots, threshold, options, columns, ranked) for r in rules}

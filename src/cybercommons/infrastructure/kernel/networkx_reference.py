@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import networkx as nx
+from networkx.algorithms.flow import dinitz
 
 from .graph import CORE, STATION_MODE, UNIT_MODE, Network
 
@@ -72,7 +73,7 @@ def min_cut_value(g: nx.DiGraph, country_code: str) -> int | None:
         # A hub must reach the core through another hub.
         g.remove_edge(source, CORE)
     try:
-        value = nx.maximum_flow_value(g, source, CORE)
+        value = nx.maximum_flow_value(g, source, CORE, flow_func=dinitz)
     except nx.NetworkXUnbounded:
         value = None
     finally:

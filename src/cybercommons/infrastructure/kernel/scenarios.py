@@ -641,21 +641,25 @@ def failure_probabilities(network: Network, params: StormParameters) -> dict[str
 
 
 @dataclass(slots=True)
-class _ComponentModel:
-    """Undirected incidence form for fast "who still reaches the core" checks."""
+class _StormModel:
+    """The network contracted for fast Monte-Carlo connectivity checks.
 
-    n: int
-    a: np.ndarray
+    Everything the storm cannot break is merged into super-nodes once; what remains are the
+    exposed units, each an incidence edge list between super-nodes. A batch of trials then
+    becomes one block-diagonal graph, solved by a single connected-components call.
+    """
+
+    size: int  # super-nodes
+    a: np.ndarray  # variable edges between super-nodes
     b: np.ndarray
-    tag1: np.ndarray  # unit whose loss removes the edge, or -1
+    tag1: np.ndarray  # exposed-unit column whose loss removes the edge, or -1
     tag2: np.ndarray
-    country_nodes: np.ndarray
+    country_super: np.ndarray
     hub_mask: np.ndarray
-    core: int
-    unit_ids: list[str]
+    core_super: int
 
 
-def _component_model(network: Network) -> _ComponentModel:
+def _storm_model(network: Network, exposed_ids: list[str]) -> _StormModel:
     index: dict[str, int] = {CORE: 0}
 
     def node(name: str) -> int:
@@ -664,8 +668,7 @@ def _component_model(network: Network) -> _ComponentModel:
     countries = network.countries()
     for code in countries:
         node(f"country:{code}")
-    unit_ids = list(network.units)
-    unit_pos = {u: i for i, u in enumerate(unit_ids)}
+    column = {u: i for i, u in enumerate(exposed_ids)}
     a, b, t1, t2 = [], [], [], []
     for lp_id, code in network.landing_country.items():
         a.append(node(f"lp:{lp_id}"))
@@ -674,90 +677,101 @@ def _component_model(network: Network) -> _ComponentModel:
         t2.append(-1)
     for unit in network.units.values():
         me = node(f"unit:{unit.id}")
-        own = unit_pos[unit.id] if unit.cuttable else -1
         for end in unit.endpoints:
             a.append(me)
             b.append(node(end))
-            t1.append(own)
-            t2.append(unit_pos[end[5:]] if end.startswith("unit:") else -1)
-    return _ComponentModel(
-        n=len(index),
-        a=np.asarray(a, dtype=np.int64),
-        b=np.asarray(b, dtype=np.int64),
-        tag1=np.asarray(t1, dtype=np.int64),
-        tag2=np.asarray(t2, dtype=np.int64),
-        country_nodes=np.asarray([index[f"country:{c}"] for c in countries], dtype=np.int64),
+            t1.append(column.get(unit.id, -1))
+            t2.append(column.get(end[5:], -1) if end.startswith("unit:") else -1)
+    a_arr, b_arr = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    t1_arr, t2_arr = np.asarray(t1, dtype=np.int64), np.asarray(t2, dtype=np.int64)
+    fixed = (t1_arr < 0) & (t2_arr < 0)
+    n = len(index)
+    permanent = coo_matrix(
+        (np.ones(int(fixed.sum()), dtype=np.int8), (a_arr[fixed], b_arr[fixed])), shape=(n, n)
+    )
+    size, label = connected_components(permanent, directed=False)
+    va, vb = label[a_arr[~fixed]], label[b_arr[~fixed]]
+    keep = va != vb
+    return _StormModel(
+        size=int(size),
+        a=va[keep],
+        b=vb[keep],
+        tag1=t1_arr[~fixed][keep],
+        tag2=t2_arr[~fixed][keep],
+        country_super=label[[index[f"country:{c}"] for c in countries]],
         hub_mask=np.asarray([c in network.hubs for c in countries], dtype=bool),
-        core=0,
-        unit_ids=unit_ids,
+        core_super=int(label[0]),
     )
 
 
-def _connected(model: _ComponentModel, dead: np.ndarray) -> np.ndarray:
-    """Per country (network order): still joined to the core, given a dead-unit mask."""
-    alive_edge = np.ones(len(model.a), dtype=bool)
-    if dead.any():
-        alive_edge &= ~((model.tag1 >= 0) & dead[np.maximum(model.tag1, 0)])
-        alive_edge &= ~((model.tag2 >= 0) & dead[np.maximum(model.tag2, 0)])
-    a, b = model.a[alive_edge], model.b[alive_edge]
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(model.n, model.n))
+def _connected_batch(model: _StormModel, dead: np.ndarray) -> np.ndarray:
+    """(trials x countries) still joined to the core, for a (trials x exposed) dead mask."""
+    trials = dead.shape[0]
+    alive = np.ones((trials, len(model.a)), dtype=bool)
+    if dead.shape[1]:
+        alive &= ~np.where(model.tag1 >= 0, dead[:, np.maximum(model.tag1, 0)], False)
+        alive &= ~np.where(model.tag2 >= 0, dead[:, np.maximum(model.tag2, 0)], False)
+    t_idx, e_idx = np.nonzero(alive)
+    offset = t_idx * model.size
+    total = trials * model.size
+    graph = coo_matrix(
+        (np.ones(len(e_idx), dtype=np.int8), (offset + model.a[e_idx], offset + model.b[e_idx])),
+        shape=(total, total),
+    )
     _, label = connected_components(graph, directed=False)
-    country_label = label[model.country_nodes]
-    hubs_per_label = np.bincount(country_label[model.hub_mask], minlength=label.max() + 1)
+    label = label.reshape(trials, model.size)
+    country_label = label[:, model.country_super]
+    hub_labels = country_label[:, model.hub_mask]
+    hubs_per_label = np.bincount(hub_labels.ravel(), minlength=int(label.max()) + 1)
     others = hubs_per_label[country_label] - model.hub_mask.astype(np.int64)
-    return (others > 0) | (country_label == label[model.core])
+    return (others > 0) | (country_label == label[:, [model.core_super]])
 
 
 def run_storm(
     network: Network,
     params: StormParameters,
     population: Mapping[str, float] | None = None,
+    batch: int = 500,
 ) -> StormResult:
     """Monte-Carlo geomagnetic storm (see the module docstring); parameters are validated.
 
     At segment level pass a network from ``segment_network``; at cable level a cable network.
+    ``batch`` trials are solved together (memory grows with it, speed too).
     """
     params.validate()
     probs = failure_probabilities(network, params)
-    model = _component_model(network)
+    exposed_ids = [u for u, p in probs.items() if p > 0]
+    p = np.array([probs[u] for u in exposed_ids])
+    model = _storm_model(network, exposed_ids)
     countries = network.countries()
-    p = np.array([probs.get(u, 0.0) for u in model.unit_ids])
-    exposed = np.nonzero(p > 0)[0]
     rng = np.random.default_rng(params.seed)
-    baseline = _connected(model, np.zeros(len(p), dtype=bool))
-    cut_counts = np.zeros(len(countries))
-    per_trial = np.zeros(params.trials, dtype=np.int64)
-    pop_vec = np.array([float(population.get(c, 0.0)) for c in countries]) if population else None
-    pop_trial = np.zeros(params.trials) if population else None
-    cache: dict[bytes, np.ndarray] = {}
-    reach_cache: dict[bytes, np.ndarray] = {}
-    links_lost = np.zeros(len(countries))
+    baseline = _connected_batch(model, np.zeros((1, len(exposed_ids)), dtype=bool))[0]
     reach = CableReach(network)
     position = {c: i for i, c in enumerate(countries)}
-    chunk = max(1, min(params.trials, 2_000_000 // max(1, len(exposed))))
+    cut_counts = np.zeros(len(countries))
+    links_lost = np.zeros(len(countries))
+    per_trial = np.zeros(params.trials, dtype=np.int64)
+    pop_vec = np.array([float(population.get(c, 0.0)) for c in countries]) if population else None
+    pop_trial = np.zeros(params.trials) if pop_vec is not None else None
+    links_cache: dict[frozenset[str], np.ndarray] = {}
     done = 0
     while done < params.trials:
-        n = min(chunk, params.trials - done)
-        draws = rng.random((n, len(exposed))) < p[exposed]
-        for row_i in range(n):
-            row = draws[row_i]
-            key = np.packbits(row).tobytes()
-            if key not in cache:
-                dead = np.zeros(len(p), dtype=bool)
-                dead[exposed[row]] = True
-                cache[key] = baseline & ~_connected(model, dead)
-                lost_links = np.zeros(len(countries))
-                dead_ids = [model.unit_ids[i] for i in exposed[row]]
-                for c, n in reach.links_lost(dead_ids).items():
-                    lost_links[position[c]] = n
-                reach_cache[key] = lost_links
-            lost = cache[key]
-            cut_counts += lost
-            links_lost += reach_cache[key]
-            per_trial[done + row_i] = int(lost.sum())
-            if pop_trial is not None and pop_vec is not None:
-                pop_trial[done + row_i] = float(pop_vec[lost].sum())
-        done += n
+        size = min(batch, params.trials - done)
+        dead = rng.random((size, len(exposed_ids))) < p
+        lost = baseline & ~_connected_batch(model, dead)
+        cut_counts += lost.sum(axis=0)
+        per_trial[done : done + size] = lost.sum(axis=1)
+        if pop_trial is not None and pop_vec is not None:
+            pop_trial[done : done + size] = lost @ pop_vec
+        for row in dead[dead.any(axis=1)]:
+            key = frozenset(exposed_ids[i] for i in np.nonzero(row)[0])
+            if key not in links_cache:
+                vec = np.zeros(len(countries))
+                for code, count in reach.links_lost(key).items():
+                    vec[position[code]] = count
+                links_cache[key] = vec
+            links_lost += links_cache[key]
+        done += size
     trials = params.trials
     return StormResult(
         parameters=params,

@@ -174,7 +174,10 @@ def load_json(raw: str | bytes) -> Any:
     Why: ``json.loads`` keeps the last of two equal keys silently, so the stored raw text
     and the indexed fields would disagree. Raises ``ValueError`` on malformed JSON.
     """
-    return json.loads(raw, object_pairs_hook=_pairs_hook)
+    try:
+        return json.loads(raw, object_pairs_hook=_pairs_hook)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
 
 
 def _duplicate_key_problems(value: Any, path: str) -> Iterator[Problem]:
@@ -233,6 +236,33 @@ def _check_simple_comparison(pattern: str) -> PatternCheck | None:
     if len(literal) == length and _HEX.match(literal):
         return PatternCheck(True)
     return PatternCheck(False, f"'{literal}' is not a valid {algorithm} hash")
+
+
+def collect_references(obj: Mapping[str, Any]) -> set[str]:
+    """Every identifier an object refers to through ``*_ref`` / ``*_refs`` (at any depth).
+
+    Why: STIX allows references to objects the receiver does not hold, so a dangling
+    reference is not a validation error; the store uses this to report (or fetch) the
+    unknown ones without refusing the object.
+    """
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, child in value.items():
+                if isinstance(key, str) and key.endswith("_ref") and isinstance(child, str):
+                    found.add(child)
+                elif isinstance(key, str) and key.endswith("_refs") and isinstance(child, list):
+                    found.update(item for item in child if isinstance(item, str))
+                else:
+                    walk(child)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child)
+
+    walk(obj)
+    found.discard("")
+    return found
 
 
 def object_kind(type_name: str) -> str:
@@ -686,7 +716,10 @@ def validate_object(
             reparsed = load_json(raw)
         except ValueError as exc:
             return [Problem("(json)", f"malformed JSON: {exc}")]
-        problems.extend(_duplicate_key_problems(reparsed, ""))
+        try:
+            problems.extend(_duplicate_key_problems(reparsed, ""))
+        except RecursionError:
+            return [Problem("(object)", "the object is nested too deeply")]
         if reparsed != obj:
             problems.append(Problem("(json)", "the raw text and the parsed object differ"))
     elif isinstance(obj, _KeyTrackingDict):
@@ -694,7 +727,11 @@ def validate_object(
         problems.extend(_duplicate_key_problems(obj, ""))
     if not isinstance(obj, Mapping):
         return [*problems, Problem("(object)", "a STIX object must be a JSON object")]
-    problems.extend(_Checker(obj, options).run())
+    try:
+        problems.extend(_Checker(obj, options).run())
+    except RecursionError:
+        # Hostile input: refuse it as a problem rather than crash the whole request.
+        return [*problems, Problem("(object)", "the object is nested too deeply")]
     return problems
 
 

@@ -121,9 +121,14 @@ class FilterSpec:
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _values(raw: str | Sequence[str]) -> str:
-    # A parameter given twice (?match[type]=a&match[type]=b) means the same as "a,b".
-    return raw if isinstance(raw, str) else ",".join(raw)
+def _single(parameter: str, raw: str | Sequence[str]) -> str:
+    # The specification allows each parameter once: added_after, limit and next are
+    # "a single" value and "each <field> MUST NOT occur more than once in a request".
+    if isinstance(raw, str):
+        return raw
+    if len(raw) != 1:
+        raise bad_request(parameter, "must be given once (use a comma-separated list)")
+    return raw[0]
 
 
 def _split(parameter: str, raw: str) -> list[str]:
@@ -134,24 +139,30 @@ def _split(parameter: str, raw: str) -> list[str]:
 
 
 def parse_version_selector(raw: str) -> VersionSelector:
-    """Parse a ``match[version]`` value (``first``, ``last``, ``all``, timestamps)."""
-    first = last = every = False
+    """Parse a ``match[version]`` value (``first``, ``last``, ``all``, timestamps).
+
+    Refuses what the specification forbids: a keyword or version given twice, and ``all``
+    combined with anything else.
+    """
+    items = _split("match[version]", raw)
+    if len(set(items)) != len(items):
+        raise bad_request("match[version]", "a version or keyword is given more than once")
+    if "all" in items and len(items) > 1:
+        raise bad_request("match[version]", "all cannot be combined with other versions")
     stamps: set[datetime] = set()
-    for item in _split("match[version]", raw):
-        if item == "first":
-            first = True
-        elif item == "last":
-            last = True
-        elif item == "all":
-            every = True
-        else:
-            try:
-                stamps.add(parse_timestamp(item))
-            except TimestampError as exc:
-                raise bad_request(
-                    "match[version]", f"expected first, last, all or a timestamp: {exc}"
-                ) from None
-    return VersionSelector(first, last, every, frozenset(stamps))
+    for item in items:
+        if item in {"first", "last", "all"}:
+            continue
+        try:
+            moment = parse_timestamp(item)
+        except TimestampError as exc:
+            raise bad_request(
+                "match[version]", f"expected first, last, all or a timestamp: {exc}"
+            ) from None
+        if moment in stamps:
+            raise bad_request("match[version]", f"{item} names a version already given")
+        stamps.add(moment)
+    return VersionSelector("first" in items, "last" in items, "all" in items, frozenset(stamps))
 
 
 def parse_filters(
@@ -169,9 +180,8 @@ def parse_filters(
     ``max_limit`` (the specification lets a server return fewer than asked).
     """
     supported = SUPPORTED_PARAMETERS[endpoint]
-    given = {name: _values(value) for name, value in params.items()}
-    ignored = tuple(sorted(name for name in given if name not in supported))
-    given = {name: value for name, value in given.items() if name in supported}
+    ignored = tuple(sorted(name for name in params if name not in supported))
+    given = {name: _single(name, value) for name, value in params.items() if name in supported}
 
     ids = types = spec_versions = None
     if "match[id]" in given:

@@ -120,6 +120,19 @@ def negotiate(accept: str | None, offered: Sequence[str] = TAXII_RESPONSE_TYPES)
     return chosen
 
 
+def negotiate_taxii(accept: str | None, *, stix_accept_defined: bool = False) -> str:
+    """Check ``Accept`` for a TAXII 2.1 endpoint; return the response ``Content-Type``.
+
+    Every TAXII 2.1 response is ``application/taxii+json;version=2.1``. The manifest
+    endpoint (section 5.3) also lists ``application/stix+json;version=2.1`` among its
+    Accept values, and "requests with media types … defined for that Endpoint MUST NOT
+    result in an HTTP 406", so it passes ``stix_accept_defined=True``.
+    """
+    offered = (TAXII_21, STIX_21) if stix_accept_defined else (TAXII_21,)
+    negotiate(accept, offered)
+    return TAXII_21
+
+
 def check_content_type(content_type: str | None, accepted: Sequence[str] = (TAXII_21,)) -> str:
     """Check the ``Content-Type`` of a request body; return the accepted type or raise 415.
 

@@ -9,8 +9,11 @@ store's query is ``WHERE (date_added, sequence) > (:d, :s) ORDER BY date_added, 
 LIMIT :limit + 1`` (row comparison works on PostgreSQL and SQLite >= 3.15).
 
 Store requirement for the guarantee: ``sequence`` must be assigned in commit order and
-``date_added`` must never decrease with it (take ``date_added = max(now, last date_added)``
-inside the inserting transaction, which is serialised per collection).
+``date_added`` must strictly increase with it within a collection (take ``date_added =
+max(now, previous date_added + 1 µs)`` inside the inserting transaction, serialised per
+collection). Strictly increasing also makes the specification's other way of paging
+exact: a client that sends ``added_after`` = the last page's ``X-TAXII-Date-Added-Last``
+neither skips nor repeats a version, because no two versions share a ``date_added``.
 
 The token is ``base64url(payload) "." base64url(HMAC-SHA256(key, payload)[:16])``; the
 payload records the position, the filter fingerprint and the time of issue, so a token that

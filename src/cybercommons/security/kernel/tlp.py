@@ -44,6 +44,10 @@ where ``eff_tlp`` is the stricter of the object's stored level and the collectio
 (store a precomputed ``effective_rank`` column = ``TLP_RANK``, so the filter is an indexed
 integer comparison plus two ``EXISTS`` sub-queries on the recipient tables). An unmarked
 object takes ``DEFAULT_TLP`` (AMBER) so that a missing marking never widens the audience.
+``LEVELS_REACHING`` states the same rule as data: for each relation of the viewer to the
+object, the effective levels it reaches (``eff_tlp IN LEVELS_REACHING[relation]``).
+The exhaustive test in ``tests/security/kernel/test_tlp.py`` checks this transcription
+against ``decide_visibility``; the policy's queryset tests can reuse its cases.
 """
 
 from __future__ import annotations
@@ -111,6 +115,16 @@ _LABELS: dict[str, Tlp] = {
     **TLP1_TO_TLP2,
     "amber-strict": Tlp.AMBER_STRICT,
     "amber_strict": Tlp.AMBER_STRICT,
+}
+
+
+# For the queryset filter: which effective levels each relation to an object reaches
+# (the owner organisation sees every level and needs no entry).
+LEVELS_REACHING: dict[str, frozenset[Tlp]] = {
+    "anyone": frozenset({Tlp.CLEAR}),
+    "community member": frozenset({Tlp.CLEAR, Tlp.GREEN}),
+    "named organisation": frozenset(Tlp),
+    "named sharing group": frozenset({Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.RED}),
 }
 
 

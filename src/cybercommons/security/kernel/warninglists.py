@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,38 +80,75 @@ class Warninglist:
     version: int
     matching_attributes: frozenset[str]
     entries: frozenset[str] = frozenset()
-    substrings: tuple[str, ...] = ()
+    # Substring entries grouped by length: a value of length L is then checked with
+    # L x (number of distinct lengths) set lookups instead of one scan per entry.
+    substrings: dict[int, frozenset[str]] = field(default_factory=dict)
     ranges: dict[int, _Ranges] = field(default_factory=dict)
     regexes: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def match(self, value: str) -> str | None:
         """The entry ``value`` matches on this list, or ``None``."""
+        return self.match_prepared(PreparedValue(value))
+
+    def match_prepared(self, value: PreparedValue) -> str | None:
+        """As ``match``, for a value whose derived forms are shared across lists."""
         if self.type == "string":
-            folded = value.casefold()
-            return folded if folded in self.entries else None
+            return value.folded if value.folded in self.entries else None
         if self.type == "substring":
-            folded = value.casefold()
-            return next((entry for entry in self.substrings if entry in folded), None)
+            folded = value.folded
+            for length, entries in self.substrings.items():
+                for start in range(len(folded) - length + 1):
+                    window = folded[start : start + length]
+                    if window in entries:
+                        return window
+            return None
         if self.type == "hostname":
-            host = _host_of(value)
-            if not host:
-                return None
-            labels = host.split(".")
-            for start in range(len(labels)):
-                suffix = ".".join(labels[start:])
+            for suffix in value.host_suffixes:
                 if suffix in self.entries:
                     return suffix
             return None
         if self.type == "cidr":
-            network = _network_of(value)
-            if network is None or network.version not in self.ranges:
+            span = value.address_span
+            if span is None or span[0] not in self.ranges:
                 return None
-            first = int(network.network_address)
-            last = int(network.broadcast_address)
-            return self.ranges[network.version].find(first, last)
+            return self.ranges[span[0]].find(span[1], span[2])
         if self.type == "regex":
-            return next((text for pattern, text in self.regexes if pattern.search(value)), None)
+            return next(
+                (text for pattern, text in self.regexes if pattern.search(value.text)), None
+            )
         return None
+
+
+class PreparedValue:
+    """One value with the forms the list types compare, each computed once on demand.
+
+    Why: checking a value against 127 lists must not parse it as an IP address 80 times.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def folded(self) -> str:
+        """The value case-folded, for string and substring lists."""
+        return self.text.casefold()
+
+    @cached_property
+    def host_suffixes(self) -> tuple[str, ...]:
+        """The host and each parent domain (``a.b.c``, ``b.c``, ``c``), for hostname lists."""
+        host = _host_of(self.text)
+        if not host:
+            return ()
+        labels = host.split(".")
+        return tuple(".".join(labels[start:]) for start in range(len(labels)))
+
+    @cached_property
+    def address_span(self) -> tuple[int, int, int] | None:
+        """(IP version, first address, last address) as integers, for CIDR lists."""
+        network = _network_of(self.text)
+        if network is None:
+            return None
+        return network.version, int(network.network_address), int(network.broadcast_address)
 
 
 def _host_of(value: str) -> str:
@@ -173,7 +211,13 @@ def build_warninglist(document: dict[str, Any], source: str = "") -> Warninglist
     if list_type == "string":
         warninglist.entries = frozenset(entry.casefold() for entry in raw_entries)
     elif list_type == "substring":
-        warninglist.substrings = tuple(entry.casefold() for entry in raw_entries)
+        by_length: dict[int, set[str]] = {}
+        for entry in raw_entries:
+            folded = entry.casefold()
+            by_length.setdefault(len(folded), set()).add(folded)
+        warninglist.substrings = {
+            length: frozenset(items) for length, items in sorted(by_length.items())
+        }
     elif list_type == "hostname":
         warninglist.entries = frozenset(
             entry.casefold().strip(".") for entry in raw_entries if entry.strip(".")
@@ -218,11 +262,12 @@ class WarninglistIndex:
         """
         parts = [part for part in value.split("|") if part.strip()] if "|" in value else [value]
         hits: list[WarninglistHit] = []
+        prepared = [PreparedValue(part) for part in parts]
         for warninglist in self.lists:
             if attribute_type is not None and attribute_type not in warninglist.matching_attributes:
                 continue
-            for part in parts:
-                entry = warninglist.match(part)
+            for part in prepared:
+                entry = warninglist.match_prepared(part)
                 if entry is not None:
                     hits.append(WarninglistHit(warninglist.name, warninglist.type, entry))
                     break

@@ -23,7 +23,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import check_for_language, gettext_lazy
+from django.utils.translation import check_for_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -180,8 +180,10 @@ def _verified(request: HttpRequest, user: User, device: Any,
     otp_login(request, device)
     if isinstance(device, StaticDevice):
         left = two_factor.backup_codes_left(user)
-        messages.warning(request, _("You used a backup code; %(left)d are left. Renew them "
-                                    "from your profile when few remain.") % {"left": left})
+        messages.warning(request, ngettext(
+            "You used a backup code; %(left)d is left. Make new ones from your profile.",
+            "You used a backup code; %(left)d are left. Make new ones from your profile "
+            "when few remain.", left) % {"left": left})
     response = redirect(next_url)
     if pending is not None:
         remember_language(response, user)

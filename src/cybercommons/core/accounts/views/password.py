@@ -13,6 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from cybercommons.core import services
+from cybercommons.core.audit import CoreAction
+
 PAGES = "core/pages/accounts/"
 
 
@@ -50,6 +53,7 @@ class PasswordResetConfirmView(InvalidIsBadRequest, auth_views.PasswordResetConf
         # Whoever proved they own the mailbox may log in again at once: the locked-out page
         # points here as the way out.
         reset_lockout(username=form.user.get_username())
+        services.record_account_security_event(form.user, CoreAction.PASSWORD_RESET)
         return response
 
 
@@ -63,6 +67,7 @@ class PasswordChangeView(InvalidIsBadRequest, auth_views.PasswordChangeView):
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
+        services.record_account_security_event(form.user, CoreAction.PASSWORD_CHANGED)
         messages.success(self.request, _("Your password was changed. Other sessions were "
                                          "logged out."))
         return response

@@ -1,0 +1,1 @@
+"""Importers: the kernel's streaming parsers in front, a batched idempotent upsert behind."""

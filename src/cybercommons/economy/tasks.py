@@ -1,0 +1,29 @@
+"""Background imports started from the import page, reporting through a progress record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django_tasks import task
+
+from cybercommons.core.models import User
+from cybercommons.core.progress import Tracker
+from cybercommons.economy import services
+from cybercommons.economy.importers.formats import parse_column_map
+
+
+@task()
+def import_uploaded_file(progress_key: str, kind: str, path: str, name: str, user_id: int,
+                         column_map: str = "") -> int:
+    """Import an uploaded file as its uploader; the report lands in the progress result."""
+    user = User.objects.get(pk=user_id)
+    with Tracker(f"Importing {name}", key=progress_key, owner=user) as tracker:
+        try:
+            run = services.import_file(
+                user, kind, path, display_name=name, tracker=tracker,
+                column_map=parse_column_map(column_map) if column_map else None)
+        finally:
+            Path(path).unlink(missing_ok=True)
+        tracker.finish(result={**run.counts, "problems": run.problems[:20]},
+                       message=f"{run.rows_written} rows written")
+    return run.pk
