@@ -28,6 +28,8 @@ urlpatterns = [
 for _manifest in registry:
     if _manifest.urls:
         urlpatterns.append(path(_manifest.url_prefix, include(_manifest.urls)))
+    if _manifest.root_urls:
+        urlpatterns.append(path("", include(_manifest.root_urls)))
 
 handler400 = "cybercommons.core.views.errors.bad_request"
 handler403 = "cybercommons.core.views.errors.permission_denied"

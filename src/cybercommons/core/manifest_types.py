@@ -37,6 +37,9 @@ class ModuleManifest:
     description: Any
     url_prefix: str = ""
     urls: str = ""
+    # URL patterns mounted at the site root, for protocols whose place a standard fixes
+    # (/taxii2/, /.well-known/…, ActivityPub actors and inboxes, NodeInfo).
+    root_urls: str = ""
     api_router: str = ""
     nav: tuple[NavItem, ...] = ()
     permissions: tuple[PermissionSpec, ...] = ()

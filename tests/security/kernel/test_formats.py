@@ -209,3 +209,11 @@ def test_something_that_is_not_a_misp_event_is_refused() -> None:
     for bad in ("{not json", "[]", '{"Event": {"info": "x"}}', '{"type": "bundle"}'):
         with pytest.raises(MispFormatError):
             misp_event_to_bundle(bad)
+
+
+def test_an_oversized_cell_costs_its_row_only() -> None:
+    text = "type,value\nurl,http://x.example/" + "a" * 200_000 + "\nipv4-addr,198.51.100.1\n"
+    result = import_indicator_csv(text, now=NOW)
+    assert [i["name"] for i in result.indicators] == ["198.51.100.1"]
+    assert len(result.errors) == 1
+    assert "unreadable" in result.errors[0].reason

@@ -289,7 +289,15 @@ def iter_indicator_csv(
     missing = {"type", "value"} - set(reader.fieldnames)
     if missing:
         raise CsvFormatError(f"the header lacks the column(s) {', '.join(sorted(missing))}")
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # E.g. a cell over the csv module's size limit: skip that record, keep going.
+            yield reader.line_num, RowError(reader.line_num, "(row)", "", f"unreadable: {exc}")
+            continue
         line = reader.line_num
         if None in row:
             yield line, RowError(line, "(row)", "", "more cells than header columns")

@@ -51,7 +51,7 @@ def unwrap_event(document: object) -> dict[str, Any]:
     if isinstance(document, str | bytes):
         try:
             document = json.loads(document)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise MispFormatError(f"malformed JSON: {exc}") from None
     if not isinstance(document, Mapping):
         raise MispFormatError("a MISP event is a JSON object")
