@@ -156,7 +156,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 def update_organisation(request: HttpRequest, payload: OrganisationPatch,
                         slug: str = Path(..., pattern=SLUG)) -> Organisation:
     organisation = _organisation(request, slug)
-    fields: dict[str, Any] = payload.dict(exclude_unset=True)
+    fields: dict[str, Any] = payload.model_dump(exclude_unset=True)
     if "country" in fields:
         fields["country"] = _country_or_error(request, fields["country"])
     if "stakeholder_type" in fields:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from cybercommons.core.lib.pagination import Page
 from cybercommons.core.models import (
@@ -35,6 +35,17 @@ def _encodable(value: str) -> str:
 # Text a database accepts on every backend: PostgreSQL refuses NUL characters outright.
 NO_NUL = r"^[^\x00]*$"
 PlainText = Annotated[str, StringConstraints(pattern=NO_NUL), AfterValidator(_encodable)]
+
+
+class BodySchema(BaseModel):
+    """A request body: a JSON object with these fields and no others.
+
+    A plain pydantic model rather than ninja's Schema, which reads attributes of any
+    object and so would take a JSON array or number for an object whose fields are all
+    optional. Unknown fields are refused so that a misspelt one is not silently ignored.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
 
 # --- Countries ------------------------------------------------------------------------
@@ -148,7 +159,7 @@ WebsiteURL = Annotated[
 ]
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(BodySchema):
     """A new organisation; the person creating it becomes its first administrator."""
 
     name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
@@ -159,7 +170,7 @@ class OrganisationIn(Schema):
     website: WebsiteURL = ""
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(BodySchema):
     """Fields to change; fields left out stay as they are. Only ``country`` may be null."""
 
     name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)] = optional()
@@ -253,7 +264,7 @@ def _in_utc(value: datetime) -> datetime:
         raise ValueError("the date is out of range once converted to UTC") from None
 
 
-class TokenIn(Schema):
+class TokenIn(BodySchema):
     name: Annotated[PlainText, StringConstraints(min_length=1, max_length=100)]
     scopes: list[Literal["read", "write"]] = Field(min_length=1, max_length=2)
     expires_at: Annotated[AwareDatetime, AfterValidator(_in_utc)] | None = Field(

@@ -107,6 +107,22 @@ def test_it_refuses_changes_by_anyone_but_an_admin(
     assert cast.organisation.name == "Example CERT"
 
 
+@pytest.mark.parametrize("raw", ["[null, null]", "42", '"name"', "null"])
+def test_it_refuses_a_change_that_is_not_a_json_object(
+    cast: Any, as_token: Callable[..., ApiClient], raw: str
+) -> None:
+    response = as_token(cast.owner, "write").send(
+        "PATCH", f"/organisations/{cast.organisation.slug}", raw=raw)
+    assert_problem(response, 422)
+
+
+def test_it_refuses_unknown_fields(cast: Any, as_token: Callable[..., ApiClient]) -> None:
+    response = as_token(cast.owner, "write").send(
+        "PATCH", f"/organisations/{cast.organisation.slug}", {"nmae": "Typo"})
+    body = assert_problem(response, 422)
+    assert body["errors"][0]["loc"][-1] == "nmae"
+
+
 def test_it_refuses_null_for_a_required_field(cast: Any,
                                               as_token: Callable[..., ApiClient]) -> None:
     response = as_token(cast.owner, "write").send(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import SuspiciousOperation
 from django.test import Client, override_settings
 
 from cybercommons.core import api as core_api
@@ -164,8 +165,6 @@ def test_it_answers_an_unknown_api_version_with_a_404_problem(client: Client) ->
 def test_it_answers_a_suspicious_request_with_a_400_problem(
     anon: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from django.core.exceptions import SuspiciousOperation  # noqa: PLC0415
-
     def suspicious(viewer: Any) -> Any:
         raise SuspiciousOperation("odd")
 

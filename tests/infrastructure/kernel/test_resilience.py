@@ -194,3 +194,13 @@ def test_the_real_map_shows_known_single_cable_dependencies(v3_network: Network)
     # The big hubs are far from a single point of failure.
     assert result["US"].min_cable_cut >= 10 and result["GB"].min_cable_cut >= 10
     assert result["TO"].score.value < result["FJ"].score.value < result["US"].score.value
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_networkx_residual_sweep_matches_the_brute_force_one(seed: int) -> None:
+    net = random_network(seed)
+    residual = ref.residual_sweep(net)
+    base = residual.pop("")
+    for unit_id, after in ref.brute_force_sweep(net).items():
+        expected = {c: residual.get(unit_id, {}).get(c, base[c]) for c in after}
+        assert expected == after

@@ -634,6 +634,7 @@ def compute_opinion_map(
     max_k: int = 5,
     k_buffer: int = 4,
     force_k: int | None = None,
+    restarts: int = 5,
 ) -> OpinionMap:
     """Run the Pol.is pipeline on a vote matrix.
 
@@ -641,6 +642,7 @@ def compute_opinion_map(
     representative and consensus lists). ``state``: the group-count smoother's state from
     the previous update (the returned map carries the new one). ``previous_in_conv``:
     participant ids already in the conversation. ``force_k`` skips the silhouette choice.
+    ``restarts``: how many seeded two-level clusterings to try (the tightest is kept).
     """
     raw = np.asarray(matrix.values, dtype=float)
     n_rows, n_cols = raw.shape
@@ -662,23 +664,34 @@ def compute_opinion_map(
     projection = sparsity_aware_projection(rating, center, comps)
 
     members = np.flatnonzero(in_conv)
-    base_labels, base_centres = base_clusters(projection[members], base_k, seed)
-    weights = np.bincount(base_labels, minlength=len(base_centres)).astype(float)
-
+    points = projection[members]
     state = state or GroupCountState()
-    if len(base_centres) < 2:
-        group_labels = np.zeros(len(base_centres), dtype=np.intp)
-        scores: dict[int, float] = {}
-        k = 1
-        new_state = state
+    # Each restart is a full two-level clustering (base clusters, then groups of them);
+    # for every k keep the restart whose groups are tightest on the participants, as
+    # k-means keeps its best restart.
+    best: dict[int, tuple[float, NDArray[np.intp], NDArray[np.float64], NDArray[np.intp], float]]
+    best = {}
+    for restart in range(max(1, restarts)):
+        labels_r, centres_r = base_clusters(points, base_k, seed + restart)
+        if len(centres_r) < 2:
+            best[1] = (0.0, labels_r, centres_r, np.zeros(len(centres_r), dtype=np.intp), 0.0)
+            break
+        weights_r = np.bincount(labels_r, minlength=len(centres_r)).astype(float)
+        labelings, scores_r = group_clusterings(centres_r, weights_r, max_k, seed + restart)
+        for kk, grouping in labelings.items():
+            spread = within_group_spread(points, grouping[labels_r])
+            if kk not in best or spread < best[kk][0]:
+                best[kk] = (spread, labels_r, centres_r, grouping, scores_r[kk])
+    if 1 in best:
+        k, scores, new_state = 1, {}, state
     else:
-        labelings, scores = group_clusterings(base_centres, weights, max_k, seed)
+        scores = {kk: entry[4] for kk, entry in best.items()}
         best_k = max(scores, key=lambda kk: (scores[kk], -kk))
         new_state = smooth_group_count(state, best_k, k_buffer)
         k = force_k if force_k is not None else (new_state.smoothed_k or best_k)
-        if k not in labelings:
+        if k not in best:
             k = best_k
-        group_labels = labelings[k]
+    _, base_labels, base_centres, group_labels, _ = best[k]
 
     base_of = np.full(n_rows, -1, dtype=np.intp)
     base_of[members] = base_labels

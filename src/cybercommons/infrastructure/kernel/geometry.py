@@ -151,7 +151,7 @@ def segment_cable(
     """Infer a cable's segments from its drawn route.
 
     The drawn lines are split wherever one line's end touches another line's interior (a
-    branching unit), line ends closer than ``snap_km`` are merged into one junction, and
+    branching unit) or a landing point lies on a line, line ends closer than ``snap_km`` are merged into one junction, and
     each landing point is tied to the nearest junction. A cable with no route becomes one
     segment joining all its landing points through a single junction.
     """
@@ -164,7 +164,12 @@ def segment_cable(
             dict.fromkeys(landing_points, hub),
             dict.fromkeys(landing_points, 0.0),
         )
-    ends = np.array([p for line in lines for p in (line[0], line[-1])])
+    # Lines are split where another line ends (a branching unit) and where a landing point
+    # sits on a line's interior (a festoon landing on a trunk).
+    ends = np.array(
+        [p for line in lines for p in (line[0], line[-1])]
+        + [list(pos) for pos in landing_points.values()]
+    )
     pieces: list[np.ndarray] = []
     for line in lines:
         pieces.extend(_split_at(line, ends, snap_km))
