@@ -154,7 +154,8 @@ def database_figures(data: Path, backends: list[str], pg_url: str) -> None:
         report = json.loads(completed.stdout.strip().splitlines()[-1])
         print()
         print(f"Into the database: {report['vendor']}")
-        header = f"{'pass':10} {'file':42} {'rows':>7} {'new':>7} {'updated':>7} {'s':>7} {'rows/s':>9}"
+        header = (f"{'pass':10} {'file':42} {'rows':>7} {'new':>7} {'updated':>7} {'s':>7} "
+                  f"{'rows/s':>9}")
         print(header)
         print("-" * len(header))
         for label in ("insert", "re-import"):

@@ -157,9 +157,9 @@ class ProgressOut(Schema):
     latest_year: int | None
     latest_value: float | None
     slope_per_year: float | None
-    slope_ci: list[float] | None
+    slope_ci: list[float | None] | None
     projected: float | None
-    projected_interval: list[float] | None
+    projected_interval: list[float | None] | None
     year_reached: float | None
     rate_needed: float | None
 

@@ -141,7 +141,8 @@ class CollectionGrant(models.Model):
 class StixObject(models.Model):
     """One version of one STIX object in one collection."""
 
-    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="objects")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE,
+                                   related_name="stix_objects")
     seq = models.PositiveBigIntegerField()
     date_added = models.DateTimeField()
     stix_id = models.CharField(max_length=300)

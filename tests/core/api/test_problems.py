@@ -58,13 +58,22 @@ def test_it_refuses_malformed_json_with_a_400_problem(cast: Any, as_token: Calla
     assert "JSON" in body["detail"]
 
 
-@pytest.mark.parametrize("raw", ["[]", '"a string"', "42", "null"])
-def test_it_refuses_json_that_is_not_an_object_without_a_500(
-    raw: str, cast: Any, as_token: Callable[..., ApiClient]
+@pytest.mark.parametrize(("raw", "kind"), [("[]", "an array"), ('"a string"', "a string"),
+                                           ("42", "a number"), ("null", "null")])
+def test_it_refuses_json_that_is_not_an_object_with_a_400_problem(
+    raw: str, kind: str, cast: Any, as_token: Callable[..., ApiClient]
 ) -> None:
     response = as_token(cast.owner, "write").send("POST", "/organisations", raw=raw)
-    assert response.status_code in (400, 422)
-    assert_problem(response, response.status_code)
+    body = assert_problem(response, 400)
+    assert body["detail"] == f"The request body must be a JSON object, not {kind}."
+
+
+def test_it_refuses_a_body_that_is_not_utf8_with_a_400_problem(
+    cast: Any, as_token: Callable[..., ApiClient]
+) -> None:
+    raw = b'{"name": "\xff\xfe", "stakeholder_type": "government"}'
+    response = as_token(cast.owner, "write").send("POST", "/organisations", raw=raw)
+    assert_problem(response, 400)
 
 
 def test_it_lists_each_invalid_field_in_a_422_problem(

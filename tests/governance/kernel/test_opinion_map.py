@@ -201,3 +201,14 @@ def test_the_sparse_vote_pca_equals_pca_of_the_imputed_matrix() -> None:
     dense_center, dense_comps = power_iteration_pca(impute_column_means(matrix.values), 2, 0)
     assert np.allclose(center, dense_center)
     assert np.allclose(comps, dense_comps, atol=1e-6)
+
+
+def test_participants_in_the_conversation_stay_in_at_the_next_update() -> None:
+    matrix, _ = two_camps()
+    first = compute_opinion_map(matrix, seed=7)
+    sparse_votes = matrix.values.copy()
+    sparse_votes[0, 1:] = NAN  # participant 0 now has a single vote
+    later = VoteMatrix(matrix.participant_ids, matrix.statement_ids, sparse_votes)
+    assert not compute_opinion_map(later, seed=7).in_conv[0]
+    kept = compute_opinion_map(later, seed=7, previous_in_conv=first.in_conv_ids())
+    assert kept.in_conv[0]

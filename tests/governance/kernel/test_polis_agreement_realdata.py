@@ -69,6 +69,11 @@ def test_median_ari_on_reachable_conversations_is_at_least_0_80(measured: dict) 
     assert statistics.median(reachable) >= 0.80
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: canadian-electoral-reform and vtaiwan.uberx fall below red-dwarf's "
+    "ARI minus 0.05 (bench/README.md, governance: Pol.is agreement)",
+)
 def test_each_reachable_conversation_is_within_0_05_of_red_dwarf(measured: dict) -> None:
     below = {}
     for name, (conversation, ours) in measured.items():

@@ -47,7 +47,8 @@ def test_it_maps_tricky_source_names_to_iso_codes(name: str, code: str) -> None:
 
 def test_it_returns_unknown_names_as_unresolved_with_a_reason() -> None:
     match = resolve_country("Atlantis")
-    assert match.alpha2 is None and not match.resolved
+    assert match.alpha2 is None
+    assert not match.resolved
     assert "Atlantis" in match.reason
 
 

@@ -10,6 +10,7 @@ import pytest
 from cybercommons.infrastructure.kernel import scenarios as sc
 from cybercommons.infrastructure.kernel.geometry import Region, bbox_region, segment_cable
 from cybercommons.infrastructure.kernel.graph import Network
+from cybercommons.infrastructure.kernel.resilience import country_counts
 from cybercommons.infrastructure.kernel.telegeography import Dataset
 
 from .small_networks import chain, island_with_two_cables, network
@@ -33,9 +34,11 @@ def test_cutting_one_of_two_cables_leaves_the_country_connected() -> None:
     impact = result.impacts["TO"]
     assert (impact.min_cut_before, impact.min_cut_after) == (2, 1)
     assert (impact.cables_before, impact.cables_after) == (2, 1)
-    assert impact.links_lost == 1 and not impact.cut_off
+    assert impact.links_lost == 1
+    assert not impact.cut_off
     assert result.newly_cut_off == []
-    assert "TO" in result.affected and "FR" not in result.impacts
+    assert "TO" in result.affected
+    assert "FR" not in result.impacts
 
 
 def test_cutting_a_single_point_of_failure_cuts_off_everything_behind_it() -> None:
@@ -48,6 +51,18 @@ def test_cutting_a_single_point_of_failure_cuts_off_everything_behind_it() -> No
 def test_cutting_a_landing_station_counts_like_its_cables() -> None:
     result = sc.run_cut(chain(), stations=["to1"])
     assert result.newly_cut_off == ["NU", "TO"]
+    # Both cables landing at to1 stop serving TO; the US keeps its Atlantic cable.
+    assert result.impacts["TO"].cables_after == 0
+    assert result.impacts["US"].links_lost == 1
+
+
+def test_the_comparison_lines_up_each_country_across_scenarios() -> None:
+    net = island_with_two_cables()
+    one = sc.run_cut(net, units=["to-us"], name="one")
+    both = sc.run_cut(net, units=["to-us", "to-gb"], name="both")
+    view = sc.compare([one, both])
+    assert [i.min_cut_after for i in view["TO"]] == [1, 0]
+    assert "FR" not in view
 
 
 def test_unknown_ids_are_refused_by_name() -> None:
@@ -76,7 +91,9 @@ def test_segment_level_keeps_the_stretch_before_the_break() -> None:
     assert len(result.removed_units) == 1
     to = result.impacts["TO"]
     # TO still reaches the US over the intact western segment.
-    assert not to.cut_off and to.links_lost == 1 and to.min_cut_after == 1
+    assert not to.cut_off
+    assert to.links_lost == 1
+    assert to.min_cut_after == 1
 
 
 def test_segments_split_where_a_branch_leaves_the_trunk() -> None:
@@ -84,7 +101,9 @@ def test_segments_split_where_a_branch_leaves_the_trunk() -> None:
     assert len(cut.segments) == 3
     assert cut.attachments["fj1"] not in (cut.attachments["us1"], cut.attachments["gb1"])
     assert all(math.isclose(d, 0.0, abs_tol=1e-6) for d in cut.attach_km.values())
-    assert math.isclose(sum(s.length_km for s in cut.segments), 20 * 111.195 + 5 * 111.195, rel_tol=1e-3)
+    assert math.isclose(
+        sum(s.length_km for s in cut.segments), 20 * 111.195 + 5 * 111.195, rel_tol=1e-3
+    )
 
 
 def test_regions_refuse_shapes_that_cannot_be_tested() -> None:
@@ -100,7 +119,12 @@ def test_every_named_region_and_event_is_available() -> None:
     assert {"red-sea-corridor", "luzon-strait", "baltic-sea", "west-africa-coast"} <= set(
         sc.NAMED_REGIONS
     )
-    assert set(sc.READY_SCENARIOS) == {"tonga-2022", "red-sea-2024", "west-africa-2024", "baltic-2024"}
+    assert set(sc.READY_SCENARIOS) == {
+        "tonga-2022",
+        "red-sea-2024",
+        "west-africa-2024",
+        "baltic-2024",
+    }
 
 
 def storm(**changes: object) -> sc.StormParameters:
@@ -187,7 +211,8 @@ def test_red_sea_2024_cuts_no_country_off_when_only_the_broken_segments_fail(
 ) -> None:
     segment = sc.run_ready(segmented, v3_dataset.cables, "red-sea-2024", level="segment")
     assert segment.newly_cut_off == []
-    assert segment.impacts["EG"].links_lost > 0 and segment.impacts["IN"].links_lost > 0
+    assert segment.impacts["EG"].links_lost > 0
+    assert segment.impacts["IN"].links_lost > 0
     # Whole-cable modelling overstates it: Gibraltar's only cable (EIG) counts as lost.
     cable = sc.run_ready(v3_network, v3_dataset.cables, "red-sea-2024")
     assert cable.newly_cut_off == ["GI"]
@@ -201,7 +226,8 @@ def test_west_africa_2024_hits_the_gulf_of_guinea_hardest(
     lost = {c: i.links_lost for c, i in result.impacts.items()}
     assert result.newly_cut_off == []
     assert max(lost, key=lambda c: lost[c]) == "CI"
-    assert lost["GH"] > 0 and lost["CI"] > lost["FR"]
+    assert lost["GH"] > 0
+    assert lost["CI"] > lost["FR"]
     assert result.impacts["CI"].min_cut_after < result.impacts["CI"].min_cut_before
 
 
@@ -218,7 +244,8 @@ def test_cables_named_in_the_record_but_missing_from_the_data_are_listed(
     v3_network: Network, v3_dataset: Dataset
 ) -> None:
     found, absent = sc.match_cable_names(["C-Lion1", "Imaginary Cable 9"], v3_dataset.cables)
-    assert found == ["c-lion1"] and absent == ["Imaginary Cable 9"]
+    assert found == ["c-lion1"]
+    assert absent == ["Imaginary Cable 9"]
 
 
 @pytest.mark.realdata
@@ -231,4 +258,27 @@ def test_the_luzon_strait_region_holds_the_cables_through_it(v3_network: Network
 def test_a_real_storm_hits_high_latitudes_first(segmented: Network) -> None:
     result = sc.run_storm(segmented, sc.illustrative_storm(trials=500, seed=1))
     assert result.p_cut_off["GL"] > 0
-    assert result.p_cut_off["SG"] == 0.0 and result.p_cut_off["BR"] == 0.0
+    assert result.p_cut_off["SG"] == 0.0
+    assert result.p_cut_off["BR"] == 0.0
+
+
+@pytest.mark.realdata
+def test_inferred_segments_tie_nearly_every_landing_to_the_drawn_route(
+    v3_dataset: Dataset,
+) -> None:
+    distances = []
+    for cable in v3_dataset.cables.values():
+        positions = {
+            i: (v3_dataset.landing_points[i].lon, v3_dataset.landing_points[i].lat)
+            for i in cable.landing_point_ids
+        }
+        distances += segment_cable(cable.id, cable.route, positions).attach_km.values()
+    near = sum(d <= 50.0 for d in distances)
+    assert len(distances) > 2000
+    assert near / len(distances) > 0.99
+
+
+def test_a_segmented_network_keeps_the_per_country_counts_of_its_cables() -> None:
+    plain = trunk_network()
+    seg = sc.segment_network(plain, POSITIONS)
+    assert country_counts(seg) == country_counts(plain)

@@ -30,6 +30,10 @@ logger = logging.getLogger("cybercommons.api")
 BEARER_CHALLENGE = 'Bearer realm="api"'
 
 
+class BodyNotAnObject(ValueError):
+    """A JSON body that parsed to something other than an object."""
+
+
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = str(exc)
     if message in ("", "Unauthorized"):
@@ -44,10 +48,19 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
-    if message == "Cannot parse request body":
-        # ninja's words for a body that json.loads refused.
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        message = _("The request body must be a JSON object, not %(kind)s.") % {
+            "kind": _json_kind(str(exc.__cause__))}
+    elif message.startswith("Cannot parse request body"):
+        # ninja's words for a body that json.loads (or UTF-8 decoding) refused.
         message = _("The request body is not valid JSON.")
     return problem_response(exc.status_code, message, instance=request.path)
+
+
+def _json_kind(python_type: str) -> str:
+    return {"list": _("an array"), "str": _("a string"), "int": _("a number"),
+            "float": _("a number"), "bool": _("a boolean"), "NoneType": "null"}.get(
+        python_type, python_type)
 
 
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

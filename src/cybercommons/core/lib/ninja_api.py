@@ -8,11 +8,34 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, path, re_path, reverse
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from cybercommons.core.lib import api_docs, api_problems
 from cybercommons.core.lib.problems import PROBLEM_CONTENT_TYPE
 
 _OPERATION_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Answered by the HTTP server (gunicorn, a proxy) before the application sees the request,
+# so in its own format rather than as a problem document.
+_URI_TOO_LONG = {
+    "description": "The request line is too long for the HTTP server (an HTML page).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
+class ObjectBodyParser(Parser):
+    """JSON bodies must be objects.
+
+    ninja's Schema reads attributes of whatever it is given, so an array or a number sent
+    for a body whose fields are all optional would validate as an empty object and, say,
+    a PATCH would succeed without changing anything. Objects also leave room to add fields.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise api_problems.BodyNotAnObject(type(data).__name__)
+        return data
 
 
 class PlatformAPI(NinjaAPI):
@@ -25,6 +48,7 @@ class PlatformAPI(NinjaAPI):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("docs", api_docs.OfflineSwagger())
+        kwargs.setdefault("parser", ObjectBodyParser())
         super().__init__(**kwargs)
         api_problems.install_handlers(self)
 
@@ -72,5 +96,7 @@ class PlatformAPI(NinjaAPI):
             for method in _OPERATION_METHODS:
                 operation = item.get(method)
                 if operation is not None:
-                    operation.setdefault("responses", {}).setdefault("default", problem)
+                    responses = operation.setdefault("responses", {})
+                    responses.setdefault("default", problem)
+                    responses.setdefault("414", _URI_TOO_LONG)
         return schema

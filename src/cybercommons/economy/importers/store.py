@@ -51,6 +51,25 @@ def rows_per_statement() -> int:
     return BATCH_SIZE
 
 
+# PostgreSQL receives each column as one array and unnests them: ten parameters per
+# batch instead of ten per row (the same trick Django's bulk_create uses there).
+PG_TYPES = ("bigint", "varchar", "varchar", "varchar", "smallint", "double precision",
+            "jsonb", "varchar", "varchar", "varchar")
+
+
+def upsert_sql_unnest() -> str:
+    """PostgreSQL's form of the upsert: the rows arrive as one array per column."""
+    quote = connection.ops.quote_name
+    table = quote(StoredObservation._meta.db_table)
+    columns = ", ".join(quote(c) for c in COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for kind in PG_TYPES)
+    key = ", ".join(quote(c) for c in KEY_COLUMNS)
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in COLUMNS
+                        if c not in KEY_COLUMNS)
+    return (f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}) "  # noqa: S608
+            f"ON CONFLICT ({key}) DO UPDATE SET {updates}")
+
+
 def upsert_sql(rows: int) -> str:
     """One multi-row INSERT … ON CONFLICT DO UPDATE for the observation table.
 
@@ -151,6 +170,11 @@ class ObservationWriter:
         if not rows:
             return 0
         values = list(rows.values())
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(upsert_sql_unnest(), [list(column) for column in zip(*values,
+                                                                                     strict=True)])
+            return len(values)
         with connection.cursor() as cursor:
             for start in range(0, len(values), self.chunk):
                 chunk = values[start:start + self.chunk]

@@ -66,7 +66,7 @@ class BallotFile:
 
 
 def _token(secret: bytes, prefix: str, value: str) -> str:
-    digest = hmac.new(secret, f"{prefix}:{value}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.digest(secret, f"{prefix}:{value}".encode(), "sha256").hex()
     return prefix + digest[:20]
 
 
@@ -181,7 +181,7 @@ def parse(data: bytes | str) -> BallotFile:
             raise ValueError(f"not a {FORMAT} file")
         if header.get("version") != VERSION:
             raise ValueError(f"unsupported version {header.get('version')!r}")
-        rule = Rule(header.get("rule"))
+        rule = Rule(str(header.get("rule")))
         threshold = Fraction(str(header.get("threshold", "2/3")))
         options = header.get("options")
         if options is not None and (

@@ -181,6 +181,13 @@ class OpinionMap:
         default_factory=lambda: np.zeros(0)
     )
 
+    def in_conv_ids(self) -> list[int | str]:
+        """Participants in the conversation: pass them as ``previous_in_conv`` next time,
+        since Pol.is never drops a participant once in."""
+        return [
+            pid for pid, inside in zip(self.participant_ids, self.in_conv, strict=True) if inside
+        ]
+
     def groups(self) -> dict[int | str, int]:
         """Participant id → group index, for participants in the conversation."""
         return {
@@ -500,10 +507,11 @@ def representative_statements(
     result: dict[int, list[RepStatement]] = {}
     groups = sorted(int(g) for g in np.unique(group_of) if g >= 0)
     counts = {g: _counts(values[group_of == g]) for g in groups}
+    zero = np.zeros(values.shape[1])
     total = _Counts(
-        sum(c.na for c in counts.values()),
-        sum(c.nd for c in counts.values()),
-        sum(c.ns for c in counts.values()),
+        sum((c.na for c in counts.values()), zero),
+        sum((c.nd for c in counts.values()), zero),
+        sum((c.ns for c in counts.values()), zero),
     )
     for g in groups:
         c = counts[g]
@@ -538,21 +546,7 @@ def representative_statements(
                 best_agree = (tid, s)
         head: list[RepStatement] = []
         if best_agree is not None:
-            chosen = _finalise(best_agree[1], best_agree[0], best_agree=True)
-            # Pol.is presents the best agree statement as an agree statement.
-            head = [
-                RepStatement(
-                    chosen.statement_id,
-                    "agree",
-                    int(best_agree[1]["na"]),
-                    chosen.n_trials,
-                    best_agree[1]["pa"],
-                    best_agree[1]["pat"],
-                    best_agree[1]["ra"],
-                    best_agree[1]["rat"],
-                    best_agree=True,
-                )
-            ]
+            head = [_finalise(best_agree[1], best_agree[0], best_agree=True)]
         elif best is not None:
             head = [best]
         if not sufficient:

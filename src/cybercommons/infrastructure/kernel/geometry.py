@@ -29,7 +29,7 @@ def haversine_km(a: Position, b: Position) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def edge_lengths_km(line: Line) -> np.ndarray:
+def edge_lengths_km(line: Line | np.ndarray) -> np.ndarray:
     """Great-circle length of each edge of a polyline, in kilometres (vectorised)."""
     pts = np.radians(np.asarray(line, dtype=float))
     lon, lat = pts[:, 0], pts[:, 1]
@@ -151,9 +151,10 @@ def segment_cable(
     """Infer a cable's segments from its drawn route.
 
     The drawn lines are split wherever one line's end touches another line's interior (a
-    branching unit) or a landing point lies on a line, line ends closer than ``snap_km`` are merged into one junction, and
-    each landing point is tied to the nearest junction. A cable with no route becomes one
-    segment joining all its landing points through a single junction.
+    branching unit) or a landing point lies on a line, line ends closer than ``snap_km`` are
+    merged into one junction, and each landing point is tied to the nearest junction. A
+    cable with no route becomes one segment joining all its landing points through a single
+    junction.
     """
     lines = [np.asarray(line, dtype=float) for line in route if len(line) >= 2]
     if not lines:

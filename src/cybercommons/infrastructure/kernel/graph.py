@@ -31,7 +31,7 @@ the same flow counts landing stations. Cut units get capacity 0.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import igraph as ig
@@ -131,9 +131,10 @@ class Network:
 def default_hubs(network: Network, count: int = DEFAULT_HUB_COUNT) -> tuple[str, ...]:
     """The ``count`` countries reached by the most international units (ties by code).
 
-    An international unit reaches at least two countries. This picks the places where the
-    world's cables meet (in the 2022 map: the United States, the United Kingdom, France,
-    Singapore, Japan, …), which is what "the global core" means in practice.
+    An international unit reaches at least two countries. This picks the places where many
+    cables meet; on the 2022 map: US, GB, DK, SG, IT, SE, ID, JP, MY, FR (Denmark, Sweden,
+    Indonesia and Malaysia rank high through many short regional cables). Callers who
+    define the core differently pass ``hubs`` to ``build_network``.
     """
     if count < 1:
         raise ValueError(f"hub count must be at least 1, got {count}")
@@ -253,10 +254,12 @@ class FlowGraph:
 def compile_flow_graph(network: Network) -> FlowGraph:
     """Turn a network into its flow graph (see the module docstring for the construction)."""
     node_index: dict[str, int] = {}
+    created = [0]  # node count; node_index also holds aliases ("lp:<id>" for its in-node)
 
     def node(name: str) -> int:
         if name not in node_index:
-            node_index[name] = len(node_index)
+            node_index[name] = created[0]
+            created[0] += 1
         return node_index[name]
 
     src: list[int] = []
@@ -300,7 +303,7 @@ def compile_flow_graph(network: Network) -> FlowGraph:
         if key in node_index:
             hub_arc[hub] = arc(node_index[key], sink)
     cuttable = np.array([network.units[u].cuttable for u in unit_ids], dtype=bool)
-    graph = ig.Graph(n=len(node_index), edges=list(zip(src, dst, strict=True)), directed=True)
+    graph = ig.Graph(n=created[0], edges=list(zip(src, dst, strict=True)), directed=True)
     return FlowGraph(
         network=network,
         node_index=node_index,
@@ -312,16 +315,15 @@ def compile_flow_graph(network: Network) -> FlowGraph:
         station_ids=station_ids,
         sink=sink,
         hub_arc=hub_arc,
-        cuttable=cuttable if len(cuttable) else np.zeros(0, dtype=bool),
+        cuttable=cuttable,
         graph=graph,
     )
 
 
 def _endpoint_nodes(
-    end: str, node_index: dict[str, int], node: object, sink: int
+    end: str, node_index: dict[str, int], make: Callable[[str], int], sink: int
 ) -> tuple[int, int]:
     """(node flow leaves to enter the unit, node flow reaches when it leaves the unit)."""
-    make = node  # callable creating nodes on first use
     if end == CORE:
         return sink, sink
     if end.startswith("lp:"):
@@ -334,6 +336,6 @@ def _endpoint_nodes(
             raise ValueError(f"endpoint {end!r} names an unknown unit")
         return node_index[f"unit-out:{other}"], node_index[f"unit-in:{other}"]
     if end.startswith(("country:", "junction:")):
-        n = make(end)  # type: ignore[operator]
+        n = make(end)
         return n, n
     raise ValueError(f"endpoint {end!r} is not lp:, country:, junction:, unit: or core")

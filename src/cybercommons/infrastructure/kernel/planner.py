@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from igraph import GraphBase
 
 from .graph import UNIT_MODE, FlowGraph, Network, Unit, compile_flow_graph, country, via
-from .resilience import min_cut
+from .resilience import min_cut_value
 
 OBJECTIVES = ("capped_min_cut", "population_out_of_spof")
 PROJECT_KINDS = ("cable", "branch", "terrestrial", "ground_station")
@@ -143,20 +144,22 @@ class _Evaluator:
         self.units_of = {p.id: [u.id for u in p.units] for p in candidates}
         self.all_candidate_units = [u for ids in self.units_of.values() for u in ids]
 
-    def capacities(self, on: Iterable[str]) -> np.ndarray:
+    def capacities(self, on: Iterable[str]) -> list[float]:
         keep = {u for pid in on for u in self.units_of[pid]}
         off = [u for u in self.all_candidate_units if u not in keep]
-        return self.fg.capacities(UNIT_MODE, removed_units=off)
+        return self.fg.capacities(UNIT_MODE, removed_units=off).tolist()
 
-    def k(self, code: str, cap: np.ndarray) -> int | None:
-        return min_cut(self.fg, code, capacities=cap, with_critical=False).value
+    def k(self, code: str, cap: list[float]) -> int | None:
+        return min_cut_value(self.fg, code, cap)
 
-    def source_side(self, code: str, cap: np.ndarray) -> set[int]:
-        cap = cap.copy()
+    def source_side(self, code: str, cap: list[float]) -> set[int]:
+        cap = list(cap)
         if code in self.fg.hub_arc:
             cap[self.fg.hub_arc[code]] = 0.0
-        flow = self.fg.graph.maxflow(self.fg.country_node(code), self.fg.sink, capacity=cap.tolist())
-        return set(flow.partition[0])
+        _, _, _, side = GraphBase.maxflow(
+            self.fg.graph, self.fg.country_node(code), self.fg.sink, cap
+        )
+        return set(side)
 
     def endpoint_nodes(self, project: Project) -> set[int]:
         index = self.fg.node_index

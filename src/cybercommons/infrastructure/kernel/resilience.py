@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from igraph import GraphBase
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -127,18 +128,37 @@ def min_cut(
     )
     if country_code in fg.hub_arc:
         cap[fg.hub_arc[country_code]] = 0.0
-    flow = fg.graph.maxflow(source, fg.sink, capacity=cap.tolist())
-    if flow.value >= UNLIMITED / 2:
+    # The raw binding skips building igraph's Flow object, which costs more than the flow.
+    flow_value, flows, cut_arcs, _ = GraphBase.maxflow(fg.graph, source, fg.sink, cap.tolist())
+    if flow_value >= UNLIMITED / 2:
         return MinCut(country_code, mode, None, ())
-    value = round(flow.value)
+    value = round(flow_value)
     owner, ids = (
         (fg.unit_arc, fg.unit_ids) if mode == UNIT_MODE else (fg.station_arc, fg.station_ids)
     )
-    cut = tuple(sorted(ids[owner[e]] for e in flow.cut if owner[e] >= 0))
+    cut = tuple(sorted(ids[owner[e]] for e in cut_arcs if owner[e] >= 0))
     critical: tuple[str, ...] = ()
     if with_critical and value > 0:
-        critical = _critical(fg, cap, np.asarray(flow.flow), owner, ids)
+        critical = _critical(fg, cap, np.asarray(flows), owner, ids)
     return MinCut(country_code, mode, value, cut, critical)
+
+
+def min_cut_value(
+    fg: FlowGraph, country_code: str, capacities: np.ndarray | list[float]
+) -> int | None:
+    """Only the size of the minimum cut (``None`` when unbounded); the cheapest query.
+
+    ``capacities`` may be a plain list (``ndarray.tolist()``) to reuse across countries;
+    it is not modified.
+    """
+    source = fg.country_node(country_code)
+    cap = capacities.tolist() if isinstance(capacities, np.ndarray) else capacities
+    hub_arc = fg.hub_arc.get(country_code)
+    if hub_arc is not None:
+        cap = list(cap)
+        cap[hub_arc] = 0.0
+    value = fg.graph.maxflow_value(source, fg.sink, cap)
+    return None if value >= UNLIMITED / 2 else round(value)
 
 
 def _critical(
@@ -149,7 +169,7 @@ def _critical(
     backward = flows > 1e-9
     rows = np.concatenate((fg.src[forward], fg.dst[backward]))
     cols = np.concatenate((fg.dst[forward], fg.src[backward]))
-    n = len(fg.node_index)
+    n = fg.graph.vcount()
     residual = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
     _, label = connected_components(residual, directed=True, connection="strong")
     candidate = (owner >= 0) & (cap == 1.0) & ~forward
@@ -214,28 +234,31 @@ def score(
 def country_counts(network: Network) -> dict[str, dict[str, int]]:
     """Per country: cables, landing stations in use, international links, neighbours.
 
-    An international link is one (unit, foreign country) pair: a cable landing in the
-    country and in three others gives three. Units are counted once per parent cable.
+    Counts are per cable: the segments and landing ties of a segmented cable count as their
+    parent cable. An international link is one (cable, foreign country) pair: a cable
+    landing in the country and in three others gives three.
     """
-    cables: dict[str, set[str]] = {}
+    reached: dict[str, set[str]] = {}
     stations: dict[str, set[str]] = {}
-    links: dict[str, set[tuple[str, str]]] = {}
     for unit in network.units.values():
-        if not unit.cuttable:
+        if not unit.cuttable and unit.parent is None:
             continue
-        reached = network.unit_countries(unit)
         owner = unit.parent or unit.id
-        for code in reached:
-            cables.setdefault(code, set()).add(owner)
-            links.setdefault(code, set()).update((owner, o) for o in reached if o != code)
+        reached.setdefault(owner, set()).update(network.unit_countries(unit))
         for end in unit.endpoints:
             if end.startswith("lp:") and end[3:] in network.landing_country:
                 stations.setdefault(network.landing_country[end[3:]], set()).add(end[3:])
+    cables: dict[str, int] = {}
+    links: dict[str, set[tuple[str, str]]] = {}
+    for owner, countries in reached.items():
+        for code in countries:
+            cables[code] = cables.get(code, 0) + 1
+            links.setdefault(code, set()).update((owner, o) for o in countries if o != code)
     out: dict[str, dict[str, int]] = {}
     for code in network.countries():
         pairs = links.get(code, set())
         out[code] = {
-            "cables": len(cables.get(code, ())),
+            "cables": cables.get(code, 0),
             "landing_stations": len(stations.get(code, ())),
             "international_links": len(pairs),
             "neighbours": len({o for _, o in pairs}),

@@ -219,7 +219,7 @@ def iter_routes(geo_path: Path, id_key: str = "id") -> Iterator[tuple[str, Line]
         try:
             lines = validate_lines(feature.get("geometry"))
         except ValueError as exc:
-            label = props.get("feature_id") or cable_id
+            label = props.get("feature_id") or cable_id  # type: ignore[union-attr]
             yield RecordError(str(geo_path), str(label), f"malformed geometry: {exc}")
             continue
         for line in lines:

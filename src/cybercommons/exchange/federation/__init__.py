@@ -1,0 +1,1 @@
+"""ActivityPub federation of the exchange module."""

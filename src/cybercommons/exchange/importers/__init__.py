@@ -1,0 +1,1 @@
+"""Bulk importers of the exchange module."""

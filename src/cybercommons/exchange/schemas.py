@@ -1,0 +1,314 @@
+"""Shapes of the exchange JSON API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.utils.translation import get_language
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from cybercommons.core.lib.pagination import Page
+from cybercommons.core.schemas import BodySchema, PlainText
+from cybercommons.exchange.kernel import licences
+from cybercommons.exchange.models import (
+    Exhibition,
+    MediaFile,
+    ModerationCase,
+    Work,
+    WorkText,
+)
+
+Short = Annotated[str, StringConstraints(max_length=300, pattern=r"^[^\x00]*$")]
+
+
+class TextOut(Schema):
+    language: str
+    title: str
+    description: str
+    translator: str
+    is_machine_translation: bool
+    is_primary: bool
+    translated_from: str | None = None
+
+    @staticmethod
+    def resolve_translated_from(obj: WorkText) -> str | None:
+        return obj.translated_from.language if obj.translated_from_id and \
+            obj.translated_from else None
+
+
+class MediaOut(Schema):
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    url: str
+    thumbnail_url: str | None
+    alt_text: str
+
+    @staticmethod
+    def resolve_url(obj: MediaFile) -> str:
+        return obj.file.url
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: MediaFile) -> str | None:
+        return obj.thumbnail.url if obj.thumbnail else None
+
+
+class WorkOut(Schema):
+    uuid: str
+    kind: str
+    organisation: str = Field(description="the contributing organisation's short name")
+    creator: str
+    creator_url: str
+    source_url: str
+    licence: str
+    licence_url: str | None
+    attribution: str = Field(description="TASL attribution text in the request's language")
+    subjects: list[str]
+    country: str | None
+    place: str
+    period: str
+    year_start: int | None
+    year_end: int | None
+    age_rating: str
+    content_warning: str
+    status: str
+    visibility: str
+    primary_language: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    texts: list[TextOut]
+    media: list[MediaOut]
+
+    @staticmethod
+    def resolve_uuid(obj: Work) -> str:
+        return str(obj.uuid)
+
+    @staticmethod
+    def resolve_organisation(obj: Work) -> str:
+        return obj.organisation.slug
+
+    @staticmethod
+    def resolve_country(obj: Work) -> str | None:
+        return obj.country_id
+
+    @staticmethod
+    def resolve_licence_url(obj: Work) -> str | None:
+        return licences.get_licence(obj.licence).url
+
+    @staticmethod
+    def resolve_attribution(obj: Work) -> str:
+        from cybercommons.exchange.queries import attribution
+
+        language = (get_language() or "en").lower()
+        return attribution(obj, language if language in licences.LANGUAGES else "en").text
+
+    @staticmethod
+    def resolve_texts(obj: Work) -> list[Any]:
+        return list(obj.texts.all())
+
+    @staticmethod
+    def resolve_media(obj: Work) -> list[Any]:
+        return list(obj.media.all())
+
+
+class WorkPage(Page[WorkOut]):
+    pass
+
+
+class FacetOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    items: list[WorkOut]
+    next: str | None
+    total: int
+    terms: list[str]
+    facets: dict[str, list[FacetOut]]
+
+
+class TextIn(BodySchema):
+    language: Annotated[str, StringConstraints(max_length=10)]
+    title: Short
+    description: PlainText = ""
+    translator: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")] = ""
+
+
+class WorkIn(BodySchema):
+    organisation: Annotated[str, StringConstraints(max_length=80)]
+    kind: str
+    licence: str
+    texts: list[TextIn] = Field(..., min_length=1, max_length=10)
+    primary_language: str = ""
+    creator: Short = ""
+    creator_url: Annotated[str, StringConstraints(max_length=200)] = ""
+    source_url: Annotated[str, StringConstraints(max_length=200)] = ""
+    subjects: list[Annotated[str, StringConstraints(max_length=100)]] = Field(default_factory=list,
+                                                                              max_length=30)
+    country: str | None = None
+    place: Short = ""
+    period: Annotated[str, StringConstraints(max_length=100)] = ""
+    year_start: int | None = Field(None, ge=-10000, le=3000)
+    year_end: int | None = Field(None, ge=-10000, le=3000)
+    age_rating: str = "all"
+    content_warning: Annotated[str, StringConstraints(max_length=200)] = ""
+    visibility: str = "public"
+    publish: bool = False
+
+
+class WorkPatch(BodySchema):
+    kind: str | None = None
+    licence: str | None = None
+    creator: Short | None = None
+    creator_url: str | None = None
+    source_url: str | None = None
+    subjects: list[Annotated[str, StringConstraints(max_length=100)]] | None = None
+    country: str | None = None
+    place: Short | None = None
+    period: str | None = None
+    year_start: int | None = Field(None, ge=-10000, le=3000)
+    year_end: int | None = Field(None, ge=-10000, le=3000)
+    age_rating: str | None = None
+    content_warning: str | None = None
+    visibility: str | None = None
+    note: str = ""
+
+
+class ReportIn(BodySchema):
+    reason: str
+    comment: Annotated[str, StringConstraints(max_length=5000, pattern=r"^[^\x00]*$")] = ""
+
+
+class ReceivedOut(Schema):
+    status: str
+
+
+class ExhibitionItemIn(BodySchema):
+    work: str | None = None
+    narrative: dict[str, PlainText] = Field(default_factory=dict)
+
+
+class ExhibitionIn(BodySchema):
+    organisation: str
+    slug: Annotated[str, StringConstraints(max_length=80)]
+    title: dict[str, Short]
+    introduction: dict[str, PlainText] = Field(default_factory=dict)
+    primary_language: str = ""
+    items: list[ExhibitionItemIn] = Field(default_factory=list, max_length=500)
+    publish: bool | None = None
+
+
+class ExhibitionItemOut(Schema):
+    position: int
+    work: str | None
+    narrative: dict[str, str]
+
+
+class ExhibitionOut(Schema):
+    slug: str
+    organisation: str
+    title: dict[str, str]
+    introduction: dict[str, str]
+    primary_language: str
+    status: str
+    items: list[ExhibitionItemOut] = Field(default_factory=list)
+    actor: str
+
+    @staticmethod
+    def resolve_organisation(obj: Exhibition) -> str:
+        return obj.organisation.slug
+
+    @staticmethod
+    def resolve_actor(obj: Exhibition) -> str:
+        return f"exhibition.{obj.slug}"
+
+    @staticmethod
+    def resolve_items(obj: Exhibition) -> list[dict[str, Any]]:
+        shown = getattr(obj, "visible_items", None)
+        if shown is None:
+            return []
+        return [{"position": i["position"], "work": str(i["work"].uuid) if i["work"] else None,
+                 "narrative": i["narrative"]} for i in shown]
+
+
+class ExhibitionPage(Page[ExhibitionOut]):
+    pass
+
+
+class DecisionOut(Schema):
+    outcome: str
+    reason: str
+    on_appeal: bool
+    created_at: datetime
+
+
+class CaseOut(Schema):
+    id: int
+    work: str
+    source: str
+    status: str
+    created_at: datetime
+    reports: int
+    match_details: dict[str, Any]
+    decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_work(obj: ModerationCase) -> str:
+        return str(obj.work.uuid)
+
+    @staticmethod
+    def resolve_reports(obj: ModerationCase) -> int:
+        return obj.reports.count()
+
+    @staticmethod
+    def resolve_decisions(obj: ModerationCase) -> list[Any]:
+        return list(obj.decisions.all())
+
+
+class CasePage(Page[CaseOut]):
+    pass
+
+
+class DecisionIn(BodySchema):
+    outcome: str
+    reason: PlainText
+
+
+class HashListIn(BodySchema):
+    name: Annotated[str, StringConstraints(max_length=200)]
+    source: Annotated[str, StringConstraints(max_length=300)] = ""
+    lines: list[Annotated[str, StringConstraints(max_length=2000)]] = Field(..., max_length=100000)
+
+
+class HashListReportOut(Schema):
+    name: str
+    created: int
+    updated: int
+    held: int
+    errors: list[dict[str, Any]]
+
+
+class HashListOut(Schema):
+    name: str
+    source: str
+    active: bool
+    size: int
+    updated_at: datetime
+
+
+class InstanceIn(BodySchema):
+    policy: str
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class InstanceOut(Schema):
+    domain: str
+    policy: str
+    note: str

@@ -1,0 +1,470 @@
+"""Pages of the exchange module: works and search, translations, exhibitions, moderation."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cybercommons.core import policy as core_policy
+from cybercommons.core.errors import ServiceError
+from cybercommons.core.models import Country
+from cybercommons.exchange import policy, queries, services
+from cybercommons.exchange.forms import (
+    AppealForm,
+    DecisionForm,
+    ExhibitionForm,
+    HashListForm,
+    InstanceForm,
+    MediaForm,
+    ReportForm,
+    TranslationForm,
+    WorkEditForm,
+    WorkForm,
+)
+from cybercommons.exchange.kernel import licences
+from cybercommons.exchange.models import CaseStatus, WorkKind, WorkStatus
+from cybercommons.exchange.services import TextInput
+from cybercommons.exchange.translation import backend as translation_backend
+
+PAGE_SIZE = 20
+
+
+def _language() -> str:
+    return (get_language() or "en").lower()
+
+
+def _work_or_404(request: HttpRequest, uuid: Any) -> Any:
+    work = queries.work(request.user, uuid)
+    if work is None:
+        raise Http404(_("No such work."))
+    return work
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _work_cards(works: list[Any], terms: list[str]) -> list[dict[str, Any]]:
+    language = _language()
+    found = queries.matched_languages([w.pk for w in works], terms)
+    cards = []
+    for work in works:
+        text = queries.text_for(work, language)
+        cards.append({"work": work, "text": text, "matched": found.get(work.pk, []),
+                      "thumbnail": next((m for m in work.media.all() if m.thumbnail), None)})
+    return cards
+
+
+@require_GET
+def work_list(request: HttpRequest) -> HttpResponse:
+    filters = queries.Filters(
+        q=request.GET.get("q", "")[:queries.MAX_QUERY_LENGTH],
+        language=request.GET.get("language", "")[:10],
+        country=request.GET.get("country", "")[:2],
+        kind=request.GET.get("kind", "") if request.GET.get("kind") in WorkKind.values else "",
+        licence=request.GET.get("licence", "")[:40],
+        century=_int(request.GET.get("century")),
+    )
+    results = queries.search(request.user, filters)
+    page = Paginator(results.works, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "cards": _work_cards(list(page.object_list), results.terms),
+               "filters": filters, "facets": results.facets, "query": request.GET.copy(),
+               "can_contribute": policy.contributable_organisations(request.user).exists()}
+    template = ("exchange/partials/results.html" if getattr(request, "htmx", False)
+                else "exchange/pages/work_list.html")
+    return render(request, template, context)
+
+
+@require_GET
+def work_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+    work = _work_or_404(request, uuid)
+    language = _language()
+    attribution = queries.attribution(work, language if language in licences.LANGUAGES
+                                      else "en")
+    can_edit = policy.can_edit(request.user, work)
+    return render(request, "exchange/pages/work_detail.html", {
+        "work": work, "texts": list(work.texts.all()),
+        "shown": queries.text_for(work, language),
+        "attribution": attribution, "licence": licences.get_licence(work.licence),
+        "versions": work.versions.all()[:20], "media": list(work.media.all()),
+        "can_edit": can_edit, "can_translate": policy.can_translate(request.user, work),
+        "cases": policy.own_cases(request.user).filter(work=work).prefetch_related(
+            "decisions") if can_edit else [],
+        "report_form": ReportForm() if request.user.is_authenticated else None,
+        "appeal_form": AppealForm(),
+    })
+
+
+@require_GET
+def work_version(request: HttpRequest, uuid: Any, number: int) -> HttpResponse:
+    work = _work_or_404(request, uuid)
+    version = get_object_or_404(work.versions, number=number)
+    return render(request, "exchange/pages/work_version.html",
+                  {"work": work, "version": version})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_create(request: HttpRequest) -> HttpResponse:
+    organisations = policy.contributable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied(_("You need the editor role in an organisation to contribute."))
+    form = WorkForm(request.POST or None, request.FILES or None, organisations=organisations,
+                    initial={"language": _language() if _language() in licences.LANGUAGES
+                             else "en"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = core_policy.require_signed_in(request.user)
+        try:
+            work = services.create_work(
+                user, data["organisation"],
+                texts=[TextInput(data["language"], data["title"], data["description"])],
+                kind=data["kind"], licence=data["licence"], creator=data["creator"],
+                creator_url=data["creator_url"], source_url=data["source_url"],
+                subjects=data["subjects"], country=data["country"], place=data["place"],
+                period=data["period"], year_start=data["year_start"],
+                year_end=data["year_end"], age_rating=data["age_rating"],
+                content_warning=data["content_warning"], visibility=data["visibility"])
+            if data["file"]:
+                services.add_media(user, work, data=data["file"].read(),
+                                   filename=data["file"].name,
+                                   declared_type=data["file"].content_type or "",
+                                   alt_text=data["alt_text"])
+            if data["publish"]:
+                work.refresh_from_db()
+                services.publish_work(user, work)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            work.refresh_from_db()
+            _status_message(request, work)
+            return redirect("exchange:work-detail", uuid=work.uuid)
+    return render(request, "exchange/pages/work_form.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _status_message(request: HttpRequest, work: Any) -> None:
+    if work.status == WorkStatus.HELD:
+        # Never more than this: the uploader learns nothing about lists or matches.
+        messages.warning(request, _("The work is held for review by moderators."))
+    elif work.status == WorkStatus.PUBLISHED:
+        messages.success(request, _("The work is published."))
+    else:
+        messages.success(request, _("The work is saved as a draft."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
+    work = _work_or_404(request, uuid)
+    if not policy.can_edit(request.user, work):
+        raise PermissionDenied(_("Only the organisation's editors may change this work."))
+    initial = {"creator": work.creator, "licence": work.licence,
+               "subjects": ", ".join(work.subjects), "place": work.place,
+               "period": work.period, "age_rating": work.age_rating,
+               "content_warning": work.content_warning, "visibility": work.visibility}
+    form = WorkEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        note = data.pop("note")
+        changed = {k: v for k, v in data.items() if initial.get(k) != v}
+        try:
+            services.update_work(core_policy.require_signed_in(request.user), work, note=note,
+                                 **changed)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved; the previous version is kept."))
+            return redirect("exchange:work-detail", uuid=work.uuid)
+    return render(request, "exchange/pages/work_edit.html", {"form": form, "work": work},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_translate(request: HttpRequest, uuid: Any) -> HttpResponse:
+    work = _work_or_404(request, uuid)
+    if not policy.can_translate(request.user, work):
+        raise PermissionDenied(_("Only the organisation's members may translate this work."))
+    machine = translation_backend()
+    form = TranslationForm(request.POST or None)
+    user = core_policy.require_signed_in(request.user)
+    if request.method == "POST" and "machine" in request.POST and machine is not None:
+        try:
+            services.machine_translate(user, work, request.POST.get("language", ""))
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("A machine translation was added and is labelled "
+                                        "as such."))
+        return redirect("exchange:work-detail", uuid=work.uuid)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_text(user, work, TextInput(data["language"], data["title"],
+                                                     data["description"], data["translator"]))
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The translation was saved."))
+            return redirect("exchange:work-detail", uuid=work.uuid)
+    return render(request, "exchange/pages/work_translate.html",
+                  {"form": form, "work": work, "original": queries.text_for(
+                      work, work.primary_language), "machine": machine},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def work_media(request: HttpRequest, uuid: Any) -> HttpResponse:
+    work = _work_or_404(request, uuid)
+    form = MediaForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.add_media(core_policy.require_signed_in(request.user), work,
+                               data=upload.read(), filename=upload.name,
+                               declared_type=upload.content_type or "",
+                               alt_text=form.cleaned_data["alt_text"])
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            work.refresh_from_db()
+            _status_message(request, work)
+    else:
+        messages.error(request, _("Choose a file."))
+    return redirect("exchange:work-detail", uuid=work.uuid)
+
+
+@login_required
+@require_POST
+def work_publish(request: HttpRequest, uuid: Any) -> HttpResponse:
+    work = _work_or_404(request, uuid)
+    user = core_policy.require_signed_in(request.user)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.unpublish_work(user, work)
+        else:
+            services.publish_work(user, work)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        work.refresh_from_db()
+        _status_message(request, work)
+    return redirect("exchange:work-detail", uuid=work.uuid)
+
+
+@login_required
+@require_POST
+def work_report(request: HttpRequest, uuid: Any) -> HttpResponse:
+    work = _work_or_404(request, uuid)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        services.report_work(core_policy.require_signed_in(request.user), work,
+                             reason=form.cleaned_data["reason"],
+                             comment=form.cleaned_data["comment"])
+        messages.success(request, _("Thank you. Moderators will look at your report."))
+    else:
+        messages.error(request, _("Choose a reason."))
+    return redirect("exchange:work-detail", uuid=work.uuid)
+
+
+# ---- exhibitions ---------------------------------------------------------------------------
+
+
+@require_GET
+def exhibition_list(request: HttpRequest) -> HttpResponse:
+    items = policy.exhibitions(request.user).select_related("organisation")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = _language()
+    return render(request, "exchange/pages/exhibition_list.html", {
+        "page": page, "language": language,
+        "rows": [{"exhibition": e, "title": e.title.get(language) or
+                  e.title.get(e.primary_language)} for e in page.object_list],
+        "can_contribute": policy.contributable_organisations(request.user).exists()})
+
+
+@require_GET
+def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = queries.exhibition(request.user, slug)
+    if found is None:
+        raise Http404(_("No such exhibition."))
+    language = request.GET.get("lang") or _language()
+    if language not in found.title:
+        language = found.primary_language
+    items = queries.exhibition_items(request.user, found)
+    for item in items:
+        item["narrative_text"] = item["narrative"].get(language) or next(
+            iter(item["narrative"].values()), "")
+        if item["work"] is not None:
+            item["text"] = queries.text_for(item["work"], language)
+            item["attribution"] = queries.attribution(item["work"], language if language in
+                                                      licences.LANGUAGES else "en")
+            item["image"] = next((m for m in item["work"].media.all() if m.thumbnail), None)
+    return render(request, "exchange/pages/exhibition_detail.html", {
+        "exhibition": found, "language": language, "items": items,
+        "title": found.title.get(language), "introduction": found.introduction.get(language, ""),
+        "languages": sorted(found.title),
+        "share_url": request.build_absolute_uri(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exhibition_create(request: HttpRequest) -> HttpResponse:
+    organisations = policy.contributable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied(_("You need the editor role in an organisation."))
+    form = ExhibitionForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exhibition = services.save_exhibition(
+                core_policy.require_signed_in(request.user), data["organisation"],
+                slug=data["slug"], title={data["language"]: data["title"]},
+                introduction={data["language"]: data["introduction"]},
+                primary_language=data["language"], items=form.parsed_items(),
+                publish=data["publish"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("exchange:exhibition-detail", slug=exhibition.slug)
+    return render(request, "exchange/pages/exhibition_form.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def remote_work_list(request: HttpRequest) -> HttpResponse:
+    items = policy.remote_works(request.user).select_related("actor")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "exchange/pages/remote_list.html", {"page": page})
+
+
+# ---- moderation ----------------------------------------------------------------------------
+
+
+def _moderator(request: HttpRequest) -> Any:
+    policy.require_moderator(request.user)
+    return core_policy.require_signed_in(request.user)
+
+
+@login_required
+@require_GET
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    status = request.GET.get("status", "")
+    status = status if status in CaseStatus.values else ""
+    cases = queries.moderation_queue(request.user, status)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "exchange/pages/moderation.html",
+                  {"page": page, "status": status, "statuses": CaseStatus.choices})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _moderator(request)
+    case = get_object_or_404(policy.cases(request.user).select_related("work"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide(user, case, outcome=form.cleaned_data["outcome"],
+                            reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The decision was recorded and the author told."))
+            return redirect("exchange:moderation")
+    elif request.method == "GET":
+        services.record_case_view(user, case)
+    return render(request, "exchange/pages/case_detail.html", {
+        "case": case, "form": form, "work": case.work,
+        "texts": list(case.work.texts.all()), "media": list(case.work.media.all()),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def case_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(policy.own_cases(request.user), pk=pk)
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal(core_policy.require_signed_in(request.user), case,
+                            statement=form.cleaned_data["statement"])
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your appeal was sent to the moderators."))
+    return redirect("exchange:work-detail", uuid=case.work.uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hash_lists(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    form = HashListForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        lines = io.TextIOWrapper(upload.file, encoding="utf-8", errors="replace")
+        try:
+            report = services.import_hash_list(user, name=form.cleaned_data["name"],
+                                               lines=lines, source=form.cleaned_data["source"])
+        except ServiceError as error:
+            form.add_error(None, error.message)
+    from django.db.models import Count
+
+    lists = policy.hash_lists(request.user).annotate(size=Count("entries"))
+    return render(request, "exchange/pages/hash_lists.html",
+                  {"form": form, "lists": lists, "report": report})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instances(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    form = InstanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_instance_policy(user, form.cleaned_data["domain"],
+                                         form.cleaned_data["policy"], form.cleaned_data["note"])
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("exchange:instances")
+    return render(request, "exchange/pages/instances.html",
+                  {"form": form, "instances": policy.instances(request.user)})
+
+
+@login_required
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    return render(request, "exchange/pages/notices.html",
+                  {"notices": policy.notices(request.user).select_related("work")[:100]})
+
+
+def country_panel(request: HttpRequest, country: Country) -> str | None:
+    """Works from this country, for core's country page."""
+    works = list(queries.works_for_country(request.user, country)[:6])
+    if not works:
+        return None
+    total = policy.works(request.user).filter(country=country).count()
+    return render_to_string("exchange/partials/country_panel.html", {
+        "country": country, "cards": _work_cards(works, []), "total": total,
+    }, request=request)

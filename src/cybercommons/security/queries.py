@@ -1,0 +1,160 @@
+"""Reads of the security module, always through policy.
+
+``taxii_page`` is the TAXII selection: the kernel's filters (``kernel.taxii_filters``)
+written as SQL over the version rows, with keyset paging on ``seq`` (which increases
+strictly with ``date_added`` inside a collection, so ``seq > last`` is the row comparison
+``(date_added, seq) > (d, s)`` of ``kernel.taxii_paging``). No OFFSET: a deep page reads
+the same number of index entries as the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from cybercommons.security import policy
+from cybercommons.security.kernel.taxii_filters import FilterSpec
+from cybercommons.security.kernel.taxii_paging import (
+    PagePosition,
+    decode_cursor,
+    encode_cursor,
+)
+from cybercommons.security.kernel.tlp import TLP_RANK, Tlp
+from cybercommons.security.models import Collection, StixObject
+
+CURSOR_MAX_AGE = timedelta(days=1)
+
+
+def paging_key() -> bytes:
+    """The HMAC key of TAXII paging tokens, derived from the site secret."""
+    return hashlib.sha256(b"cybercommons.taxii.paging:" + settings.SECRET_KEY.encode()).digest()
+
+
+def apply_filters(qs: QuerySet[StixObject], spec: FilterSpec) -> QuerySet[StixObject]:
+    """The SQL form of ``kernel.taxii_filters.apply_filters`` (without paging)."""
+    if spec.ids is not None:
+        qs = qs.filter(stix_id__in=sorted(spec.ids))
+    if spec.types is not None:
+        qs = qs.filter(type__in=sorted(spec.types))
+    if spec.spec_versions is not None:
+        qs = qs.filter(spec_version__in=sorted(spec.spec_versions))
+    chooser = spec.versions
+    if not chooser.all:
+        wanted = Q(pk__in=[])
+        if chooser.first:
+            wanted |= Q(is_first=True)
+        if chooser.last:
+            wanted |= Q(is_latest=True)
+        if chooser.timestamps:
+            wanted |= Q(version__in=sorted(chooser.timestamps))
+        qs = qs.filter(wanted)
+    if spec.added_after is not None:
+        qs = qs.filter(date_added__gt=spec.added_after)
+    return qs
+
+
+@dataclass(frozen=True)
+class TaxiiPage:
+    """One page of rows with what the response needs about paging."""
+
+    rows: list[dict[str, Any]]
+    more: bool
+    next_token: str | None
+    first_added: datetime | None
+    last_added: datetime | None
+
+
+def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
+               fields: tuple[str, ...]) -> TaxiiPage:
+    """Read one page of a filtered, policy-scoped queryset (``limit + 1`` rows, no OFFSET)."""
+    fingerprint = spec.fingerprint(scope)
+    key = paging_key()
+    qs = apply_filters(qs, spec)
+    if spec.next_token:
+        position = decode_cursor(spec.next_token, fingerprint, key, max_age=CURSOR_MAX_AGE)
+        qs = qs.filter(seq__gt=position.sequence)
+    window = list(qs.order_by("seq").values("seq", "date_added", *fields)[: spec.limit + 1])
+    more = len(window) > spec.limit
+    rows = window[: spec.limit]
+    token = None
+    if more:
+        last = rows[-1]
+        token = encode_cursor(PagePosition(last["date_added"], last["seq"]), fingerprint, key)
+    return TaxiiPage(rows, more, token, rows[0]["date_added"] if rows else None,
+                     rows[-1]["date_added"] if rows else None)
+
+
+def collection_for(viewer: policy.Viewer, root_slug: str, key: str) -> Collection | None:
+    """A collection by id or alias, if the viewer may read or write it (else ``None``)."""
+    qs = policy.visible_collections(viewer).filter(api_root__slug=root_slug)
+    try:
+        import uuid
+
+        return qs.filter(pk=uuid.UUID(key)).first()
+    except ValueError:
+        return qs.filter(alias=key).first() if key else None
+
+
+def search_objects(viewer: policy.Viewer, *, q: str = "", type: str = "", label: str = "",
+                   tlp: str = "", collection: str = "", added_after: datetime | None = None,
+                   added_before: datetime | None = None,
+                   latest_only: bool = True) -> QuerySet[StixObject]:
+    """Objects the viewer may see, filtered as the pages and the JSON API offer."""
+    qs = policy.objects(viewer).select_related("collection", "collection__api_root",
+                                               "owner_org")
+    if latest_only:
+        qs = qs.filter(is_latest=True)
+    if type:
+        qs = qs.filter(type=type)
+    if label:
+        qs = qs.filter(labels__contains="|" + label.replace("|", "") + "|")
+    if tlp:
+        try:
+            qs = qs.filter(tlp=Tlp(tlp.lower()).value)
+        except ValueError:
+            qs = qs.none()
+    if collection:
+        try:
+            import uuid
+
+            qs = qs.filter(collection_id=uuid.UUID(collection))
+        except ValueError:
+            qs = qs.none()
+    if added_after is not None:
+        qs = qs.filter(date_added__gt=added_after)
+    if added_before is not None:
+        qs = qs.filter(date_added__lt=added_before)
+    for word in q.split()[:8]:
+        qs = qs.filter(Q(name__icontains=word) | Q(stix_id__icontains=word)
+                       | Q(raw__icontains=word))
+    return qs
+
+
+def object_versions(viewer: policy.Viewer, stix_id: str) -> QuerySet[StixObject]:
+    """Every version of one object the viewer may see, oldest first."""
+    return (policy.objects(viewer).filter(stix_id=stix_id)
+            .select_related("collection", "collection__api_root", "owner_org")
+            .order_by("version", "seq"))
+
+
+def related(viewer: policy.Viewer, stix_id: str, limit: int = 60) -> list[StixObject]:
+    """Relationships and sightings that touch an object, and the objects at their other end,
+    all as the viewer may see them."""
+    visible = policy.objects(viewer).filter(is_latest=True)
+    needle = '"' + stix_id + '"'
+    links = list(visible.filter(type__in=["relationship", "sighting"], raw__contains=needle)
+                 .select_related("collection")[:limit])
+    return links
+
+
+def tlp_name(rank: int) -> str:
+    """The TLP level of a rank (for display)."""
+    for level, value in TLP_RANK.items():
+        if value == rank:
+            return level.value
+    return Tlp.RED.value

@@ -1,0 +1,177 @@
+"""Pages: maps, rankings, country profiles, comparisons, index forms, projects and funders;
+CSV beside every chart; outsiders see nothing private."""
+
+from __future__ import annotations
+
+import pytest
+
+from cybercommons.core.models import Progress
+from cybercommons.economy.models import IndexDefinition
+
+
+@pytest.mark.django_db
+def test_the_overview_lists_indicators_and_indices(client, small_store):
+    response = client.get("/economy/")
+    assert response.status_code == 200
+    assert b"IT.NET.USER.ZS" in response.content
+    assert b"ICT Development Index" in response.content
+
+
+@pytest.mark.django_db
+def test_the_world_map_is_an_inline_svg_with_its_csv(client, small_store):
+    response = client.get("/economy/map/", {"layer": "indicator:IT.NET.USER.ZS",
+                                             "year": 2020})
+    assert response.status_code == 200
+    assert b"<svg" in response.content
+    assert b"/economy/map.csv?layer=indicator%3AIT.NET.USER.ZS" in response.content
+    csv = client.get("/economy/map.csv", {"layer": "indicator:IT.NET.USER.ZS",
+                                          "year": 2020})
+    lines = csv.content.decode().splitlines()
+    assert lines[0] == "country,name,year,value"
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["FR", "KE", "NP"]
+    partial = client.get("/economy/map/", {"layer": "index:open-connectivity"},
+                         HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content and b"<svg" in partial.content
+    assert client.get("/economy/map/", {"layer": "indicator:NOPE"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_ranking_table_filters_and_downloads(client, small_store):
+    response = client.get("/economy/rankings/", {"index": "open-connectivity",
+                                                  "year": 2020, "group": "ldc"})
+    assert response.status_code == 200
+    assert b"/economy/countries/NP/" in response.content
+    assert b"/economy/countries/KE/" not in response.content
+    csv = client.get("/economy/rankings.csv", {"index": "open-connectivity", "year": 2020})
+    assert csv.content.decode().splitlines()[1].startswith("1.0,FR,")
+    assert client.get("/economy/rankings/", {"index": "nope"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_country_profile_shows_charts_steps_progress_and_peers(client, small_store):
+    response = client.get("/economy/countries/ke/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "step by step" in content
+    assert "Progress to 2030" in content
+    assert content.count("<svg") >= 5
+    assert "/economy/countries/KE/series.csv?indicator=IT.NET.USER.ZS" in content
+    assert "Placeholder, unconfirmed" in content
+    csv = client.get("/economy/countries/KE/series.csv", {"indicator": "IT.NET.USER.ZS"})
+    assert csv.content.decode().splitlines()[1:] == ["KE,IT.NET.USER.ZS,2019,35.0",
+                                                     "KE,IT.NET.USER.ZS,2020,40.0"]
+    assert client.get("/economy/countries/QQ/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_core_country_page_carries_the_economy_panel(client, small_store):
+    response = client.get("/countries/KE/")
+    assert response.status_code == 200
+    assert b"/economy/countries/KE/" in response.content
+
+
+@pytest.mark.django_db
+def test_up_to_five_countries_are_compared(client, small_store):
+    response = client.get("/economy/compare/", {"country": ["KE", "FR", "NP"],
+                                                 "indicator": "IT.NET.USER.ZS"})
+    assert response.status_code == 200 and b"<svg" in response.content
+    csv = client.get("/economy/compare/", {"country": ["KE", "FR"], "format": "csv",
+                                            "indicator": "IT.NET.USER.ZS"})
+    assert len(csv.content.decode().splitlines()) == 5
+    many = client.get("/economy/compare/", {"country": ["KE", "FR", "NP", "DE", "GH", "IN"]})
+    assert b"At most 5 countries" in many.content
+
+
+@pytest.mark.django_db
+def test_the_index_form_refuses_with_the_kernel_reasons(client, cast):
+    client.force_login(cast.owner)
+    response = client.post("/economy/indices/new/", {
+        "code": "mine", "name": "Mine", "pillars": "use | Use | 0.6",
+        "indicators": "IT.NET.USER.ZS | use | 1 | 100", "min_pillar_share": "0.5"})
+    assert response.status_code == 400
+    assert b"pillar weights add up to 0.6, not 1" in response.content
+    assert b"has no worst goalpost" in response.content
+    response = client.post("/economy/indices/new/", {
+        "code": "mine", "name": "Mine", "pillars": "use | Use | 1",
+        "indicators": "IT.NET.USER.ZS | use | 1 | 100 | 0", "min_pillar_share": "0.5"})
+    assert response.status_code == 302
+    assert IndexDefinition.objects.filter(code="mine").exists()
+
+
+@pytest.mark.django_db
+def test_the_index_page_flags_unconfirmed_goalposts(client, db):
+    response = client.get("/economy/indices/itu-idi-2023/")
+    assert response.status_code == 200
+    assert b"4 goalposts are placeholders" in response.content
+
+
+@pytest.mark.django_db
+def test_an_outsider_sees_no_private_project_field_nor_interest(client, market, cast):
+    client.force_login(cast.outsider)
+    page = client.get(f"/economy/projects/{market.project.pk}/")
+    assert page.status_code == 200
+    assert b"Capital for 120 sites" not in page.content
+    assert b"pm@ministry.example" not in page.content
+    assert client.get(f"/economy/projects/{market.private_project.pk}/").status_code == 404
+    listing = client.get("/economy/projects/")
+    assert b"Secret backbone" not in listing.content
+    funder = client.get(f"/economy/funders/{market.funder.pk}/")
+    assert b"Board prefers" not in funder.content
+    client.force_login(cast.teammate)
+    assert b"Capital for 120 sites" in client.get(
+        f"/economy/projects/{market.project.pk}/").content
+
+
+@pytest.mark.django_db
+def test_matches_and_interests_work_in_the_browser(client, market, cast):
+    client.force_login(cast.banker)
+    page = client.get(f"/economy/funders/{market.funder.pk}/matches/")
+    assert page.status_code == 200
+    assert b"Rural community networks" in page.content
+    assert b"shared sectors: connectivity" in page.content
+    sent = client.post("/economy/interests/new/", {"project": market.project.pk,
+                                                   "funder": market.funder.pk,
+                                                   "message": "Let us talk"})
+    assert sent.status_code == 302
+    assert b"Let us talk" in client.get("/economy/interests/").content
+    client.force_login(cast.outsider)
+    assert b"Let us talk" not in client.get("/economy/interests/").content
+    assert b"Let us talk" not in client.get(f"/economy/projects/{market.project.pk}/").content
+
+
+@pytest.mark.django_db
+def test_projects_are_registered_and_edited_through_the_forms(client, cast):
+    client.force_login(cast.owner)
+    response = client.post("/economy/projects/new/", {
+        "organisation": cast.ministry.pk, "name": "Schools online", "country": "KE",
+        "sectors": "connectivity, education", "sdg_targets": "4.4, 9.c", "status": "seeking",
+        "visibility": "public"})
+    assert response.status_code == 302
+    response = client.post("/economy/projects/new/", {
+        "organisation": cast.ministry.pk, "name": "Bad", "country": "KE",
+        "sdg_targets": "four", "status": "seeking", "visibility": "public"})
+    assert response.status_code == 400 and b"valid SDG target" in response.content
+    client.force_login(cast.outsider)
+    project_url = response.request["PATH_INFO"]
+    assert project_url == "/economy/projects/new/"
+    from cybercommons.economy.models import Project
+
+    project = Project.objects.get(name="Schools online")
+    assert client.get(f"/economy/projects/{project.pk}/edit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_import_page_is_for_staff_and_starts_a_tracked_task(client, cast, tmp_path):
+    client.force_login(cast.outsider)
+    assert client.get("/economy/import/").status_code == 403
+    cast.outsider.is_staff = True
+    cast.outsider.save()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("internet.csv", b"iso,year,v\nKEN,2020,40\n")
+    response = client.post("/economy/import/", {
+        "kind": "csv", "file": upload,
+        "column_map": '{"geo": "iso", "year": "year", "value": "v", "indicator": "X.Y"}'})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/progress/")
+    assert Progress.objects.get().owner == cast.outsider

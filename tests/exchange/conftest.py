@@ -1,0 +1,75 @@
+"""Fixtures of the exchange tests: a cast (editor, member, outsider, moderator), settings
+for federation addresses and media in a temporary folder, and drawn test images."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from django.contrib.auth.models import Permission
+from PIL import Image, ImageDraw
+
+from cybercommons.core.models import Organisation, Role, User
+from tests.factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+
+@dataclass
+class Cast:
+    organisation: Organisation
+    owner: User
+    teammate: User
+    outsider: User
+    moderator: User
+
+
+@pytest.fixture(autouse=True)
+def exchange_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.EXCHANGE_SITE_URL = "http://testserver"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.EXCHANGE_FEDERATION_ALLOW_PRIVATE = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from cybercommons.exchange import safety
+
+    safety.forget_index()
+    return settings
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    organisation = OrganisationFactory(name="Museum of Sound", slug="museum-of-sound",
+                                       country=CountryFactory(code="KE"))
+    owner = UserFactory(username="amina")
+    teammate = UserFactory(username="bo")
+    outsider = UserFactory(username="mallory")
+    moderator = UserFactory(username="moe")
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate",
+                                                          content_type__app_label="exchange"))
+    moderator = User.objects.get(pk=moderator.pk)
+    MembershipFactory(user=owner, organisation=organisation, role=Role.EDITOR)
+    MembershipFactory(user=teammate, organisation=organisation, role=Role.MEMBER)
+    return Cast(organisation, owner, teammate, outsider, moderator)
+
+
+def drawn_image(seed: int = 1, size: int = 256, fmt: str = "PNG") -> bytes:
+    """A picture with enough structure for a high-quality PDQ hash, drawn for the test."""
+    rng = np.random.default_rng(seed)
+    image = Image.new("RGB", (size, size), (240, 235, 220))
+    draw = ImageDraw.Draw(image)
+    for _ in range(25):
+        x0, y0 = (int(v) for v in rng.integers(0, size - 20, 2))
+        x1, y1 = x0 + int(rng.integers(10, size // 2)), y0 + int(rng.integers(10, size // 2))
+        colour = tuple(int(v) for v in rng.integers(0, 255, 3))
+        if rng.random() < 0.5:
+            draw.rectangle((x0, y0, x1, y1), fill=colour)
+        else:
+            draw.ellipse((x0, y0, x1, y1), fill=colour)
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def image_bytes() -> bytes:
+    return drawn_image()
