@@ -41,7 +41,7 @@ def synthetic_votes(seed: int = 0) -> list[tuple[int, int, int]]:
     return list(zip(rows.tolist(), cols.tolist(), votes.tolist(), strict=True))
 
 
-def run_ours(votes: list[tuple[int, int, int]]) -> tuple[float, dict[int, int], int]:
+def run_ours(votes: list[tuple[int, int, int]]) -> tuple[float, dict[int | str, int], int]:
     start = time.perf_counter()
     matrix = VoteMatrix.from_votes(votes)
     built = time.perf_counter()
@@ -51,7 +51,9 @@ def run_ours(votes: list[tuple[int, int, int]]) -> tuple[float, dict[int, int], 
     return done - start, result.groups(), result.group_count
 
 
-def run_red_dwarf(votes: list[tuple[int, int, int]]) -> tuple[float, dict[int, int], int] | None:
+def run_red_dwarf(
+    votes: list[tuple[int, int, int]],
+) -> tuple[float, dict[int | str, int], int] | None:
     try:
         from reddwarf.implementations.polis import run_pipeline
     except ImportError as exc:  # reported, not hidden: the figure says it is missing

@@ -18,7 +18,8 @@ def test_observations_are_filtered_and_paginated_by_cursor(client, small_store):
                                                    "limit": 2})
     assert response.status_code == 200
     body = response.json()
-    assert len(body["items"]) == 2 and body["next"]
+    assert len(body["items"]) == 2
+    assert body["next"]
     seen = [item["geo"] + str(item["year"]) for item in body["items"]]
     second = client.get(f"{API}/observations", {"indicator": "IT.NET.USER.ZS", "limit": 2,
                                                 "cursor": body["next"]}).json()
@@ -116,7 +117,8 @@ def test_the_parties_see_private_fields_after_an_expression_of_interest(client, 
     answered = client.post(f"{API}/interests/{interest['id']}/answer",
                            json.dumps({"status": "accepted"}),
                            content_type="application/json")
-    assert answered.status_code == 200 and answered.json()["status"] == "accepted"
+    assert answered.status_code == 200
+    assert answered.json()["status"] == "accepted"
     assert client.get(f"{API}/funders/{market.funder.pk}").json()["notes"] == \
         "Board prefers co-finance"
 

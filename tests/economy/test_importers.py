@@ -67,7 +67,8 @@ def test_a_reimport_updates_in_place_and_never_duplicates(countries, tmp_path):
     path.write_text(WDI.replace('"17.8"', '"18.0"'), encoding="utf-8")
     second = services.import_file(None, "wdi-csv", path, system=True)
     assert Observation.objects.count() == count
-    assert first.created == count and second.created == 0
+    assert first.created == count
+    assert second.created == 0
     assert second.updated == second.rows_written == count
     assert Observation.objects.get(geo="KEN", year=2019).value == 18.0
 
@@ -167,7 +168,8 @@ def test_the_real_gapminder_and_sdg_files_import_with_a_report(countries, shared
     assert Observation.objects.filter(indicator__code="IT_USE_II99", geo="M49:1",
                                       geo_kind="aggregate").exists()
     again = services.import_file(None, "sdg", use, system=True)
-    assert again.created == 0 and again.updated == again.rows_written
+    assert again.created == 0
+    assert again.updated == again.rows_written
 
 
 @pytest.mark.realdata

@@ -39,7 +39,8 @@ def test_bad_project_input_is_refused_naming_the_field(cast):
 @pytest.mark.django_db
 def test_creating_a_project_is_audited_and_announced(market, cast):
     entry = AuditEntry.objects.filter(action=services.EconomyAction.PROJECT_CREATED).first()
-    assert entry is not None and entry.actor == cast.owner
+    assert entry is not None
+    assert entry.actor == cast.owner
     assert Event.objects.filter(name=services.EconomyAction.PROJECT_CREATED).count() == 2
 
 
@@ -101,7 +102,8 @@ def test_funders_are_ranked_for_a_project_with_the_reasons(market, cast):
     ranked = queries.funders_for_project(cast.owner, market.project)
     assert [funder.pk for funder, _ in ranked] == [market.funder.pk, other.pk]
     best, worst = ranked[0][1], ranked[1][1]
-    assert best.eligible and not worst.eligible
+    assert best.eligible
+    assert not worst.eligible
     assert any("M49:2" in reason for reason in best.reasons)
     assert any("does not fund in KE" in reason for reason in worst.reasons)
     # geography 0.8 (region) x 0.30 + sector 1 x 0.25 + SDG 1 x 0.15 + ticket 1 x 0.20

@@ -73,3 +73,17 @@ def drawn_image(seed: int = 1, size: int = 256, fmt: str = "PNG") -> bytes:
 @pytest.fixture
 def image_bytes() -> bytes:
     return drawn_image()
+
+
+_KEY_POOL: list[tuple[str, str]] = []
+
+
+@pytest.fixture(autouse=True)
+def fast_keys(monkeypatch):  # type: ignore[no-untyped-def]
+    """RSA key generation is slow; each test draws distinct keys from a pool made once."""
+    from cybercommons.exchange.federation import outbound
+
+    if not _KEY_POOL:
+        _KEY_POOL.extend(outbound.new_key_pair() for _ in range(6))
+    handed = iter(_KEY_POOL)
+    monkeypatch.setattr(outbound, "new_key_pair", lambda: next(handed))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from cybercommons.exchange.federation.outbound import new_key_pair
+from cybercommons.exchange.federation import outbound
 from cybercommons.exchange.kernel import httpsig
 
 
@@ -41,7 +41,7 @@ class Peer:
     public_key: str = ""
 
     def __post_init__(self) -> None:
-        self.private_key, self.public_key = new_key_pair()
+        self.private_key, self.public_key = outbound.new_key_pair()
 
     @property
     def base(self) -> str:

@@ -161,9 +161,7 @@ def test_two_servers_follow_each_other_and_exchange_works_updates_deletions_and_
 
 
 def test_a_bad_signature_is_refused_with_401(cast, client, peer):
-    from cybercommons.exchange.federation.outbound import new_key_pair
-
-    other_key, _ = new_key_pair()
+    other_key, _ = outbound.new_key_pair()
     follow = peer.activity("Follow", "http://testserver/ap/actors/museum-of-sound")
     assert post(client, peer, INBOX, follow, key=other_key) == 401
     assert post(client, peer, INBOX, follow, scheme="cavage", key=other_key) == 401

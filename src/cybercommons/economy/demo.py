@@ -25,7 +25,7 @@ SOURCE = "Demo sample (rounded, approximate)"
 DEMO_FILE = "demo-sample"
 
 # Individuals using the Internet, % of population, rounded to whole points.
-INTERNET_USE = {
+INTERNET_USE: dict[str, dict[int, float]] = {
     "KEN": {2015: 16, 2017: 17, 2019: 23, 2021: 29, 2023: 35},
     "GHA": {2015: 31, 2017: 38, 2019: 50, 2021: 60, 2023: 70},
     "NGA": {2015: 24, 2017: 28, 2019: 33, 2021: 36, 2023: 39},

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Max
 
 from cybercommons.core.models import Country
@@ -70,30 +71,40 @@ def panel_for(definition: KernelDefinition) -> Panel:
     import numpy as np
 
     column_of: dict[str, tuple[int, int]] = {}
-    for column, spec in enumerate(definition.indicators):
-        column_of[spec.code] = (column, 0)
-        for priority, alias in enumerate(spec.aliases, start=1):
-            column_of.setdefault(alias, (column, priority))
+    for position, spec in enumerate(definition.indicators):
+        column_of[spec.code] = (position, 0)
+        for rank, alias in enumerate(spec.aliases, start=1):
+            column_of.setdefault(alias, (position, rank))
     ids = dict(Indicator.objects.filter(code__in=list(column_of)).values_list("id", "code"))
     empty = Panel((), (), definition.indicator_codes,
                   np.full((0, 0, len(definition.indicators)), np.nan))
     if not ids:
         return empty
-    rows = list(Observation.objects.filter(
+    query = Observation.objects.filter(
         indicator_id__in=list(ids), breakdown_key="", geo_kind=GeoKind.COUNTRY.value,
-    ).values_list("indicator_id", "geo", "year", "value"))
+    ).values_list("indicator_id", "geo", "year", "value").order_by()
+    # The queryset's own SQL, run on a plain cursor: no per-row converters, since these
+    # four columns come back from every backend as int, str, int and float.
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return empty
     indicator_ids, geo_codes, years, values = zip(*rows, strict=True)
-    geos, geo_at = np.unique(np.array(geo_codes, dtype=object), return_inverse=True)
-    year_list, year_at = np.unique(np.array(years, dtype=np.int64), return_inverse=True)
+    geos = sorted(set(geo_codes))
+    geo_index = {geo: i for i, geo in enumerate(geos)}
+    year_list = sorted(set(years))
+    year_index = {year: i for i, year in enumerate(year_list)}
+    geo_at = np.fromiter(map(geo_index.__getitem__, geo_codes), np.int64, len(rows))
+    year_at = np.fromiter(map(year_index.__getitem__, years), np.int64, len(rows))
     lookup = {pk: column_of[code] for pk, code in ids.items()}
-    column = np.array([lookup[pk][0] for pk in indicator_ids], dtype=np.int64)
-    priority = np.array([lookup[pk][1] for pk in indicator_ids], dtype=np.int64)
-    cell = (geo_at * len(year_list) + year_at) * len(definition.indicators) + column
+    column = np.fromiter((lookup[pk][0] for pk in indicator_ids), np.int64, len(rows))
+    priority = np.fromiter((lookup[pk][1] for pk in indicator_ids), np.int64, len(rows))
+    cell: Any = (geo_at * len(year_list) + year_at) * len(definition.indicators) + column
     # Sort by cell, then priority: the first row of each cell is the one that wins.
     order = np.lexsort((priority, cell))
-    _, first = np.unique(cell[order], return_index=True)
+    first: Any = np.unique(cell[order], return_index=True)[1]
     chosen = order[first]
     panel = np.full((len(geos), len(year_list), len(definition.indicators)), np.nan)
     panel[geo_at[chosen], year_at[chosen], column[chosen]] = np.array(values)[chosen]

@@ -130,7 +130,7 @@ def world_map_csv(request: HttpRequest) -> HttpResponse:
 # --- Rankings and index definitions -------------------------------------------------------
 
 
-def _ranking_filters(request: HttpRequest) -> dict[str, str]:
+def _ranking_filters(request: HttpRequest) -> dict[str, Any]:
     return {"region": request.GET.get("region", "")[:3],
             "income": request.GET.get("income", "")[:2],
             "group": request.GET.get("group", "")[:4]}
@@ -261,7 +261,8 @@ def country_csv(request: HttpRequest, code: str, what: str) -> HttpResponse:
         year, breakdown = queries.explain_country(country)
         if breakdown is None:
             raise Http404(_("No index data for this country."))
-        rows = [(s.code, s.label, s.pillar, year, s.raw, s.worst, s.best, s.direction,
+        rows: list[tuple[Any, ...]] = [
+            (s.code, s.label, s.pillar, year, s.raw, s.worst, s.best, s.direction,
                  s.uncapped_score, s.score, s.weight) for s in breakdown.indicators]
         return _csv(["indicator", "label", "pillar", "year", "raw", "worst", "best",
                      "direction", "uncapped_score", "score", "weight"], rows,

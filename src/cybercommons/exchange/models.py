@@ -184,7 +184,7 @@ class MediaFile(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.original_name or self.file.name
+        return self.original_name or str(self.file.name)
 
     @property
     def is_image(self) -> bool:

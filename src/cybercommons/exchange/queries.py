@@ -101,11 +101,11 @@ def facets(qs: QuerySet[Work]) -> dict[str, list[Facet]]:
     ids = qs.values("pk")
     result: dict[str, list[Facet]] = {}
     languages = dict(settings.LANGUAGES)
-    rows = (WorkText.objects.filter(work_id__in=ids).values("language")
-            .annotate(n=Count("work_id", distinct=True)).order_by("-n", "language"))
+    by_language = (WorkText.objects.filter(work_id__in=ids).values("language")
+                   .annotate(n=Count("work_id", distinct=True)).order_by("-n", "language"))
     result["language"] = [Facet(r["language"], str(languages.get(r["language"], r["language"])),
-                                r["n"]) for r in rows]
-    rows = (qs.order_by().exclude(country__isnull=True).values("country_id", "country__name")
+                                r["n"]) for r in by_language]
+    rows: Any = (qs.order_by().exclude(country__isnull=True).values("country_id", "country__name")
             .annotate(n=Count("pk")).order_by("-n", "country__name")[:30])
     result["country"] = [Facet(r["country_id"], r["country__name"], r["n"]) for r in rows]
     kinds = dict(WorkKind.choices)

@@ -455,9 +455,15 @@ def _notify_authors(work: Work, message: str) -> None:
     for user in recipients:
         Notice.objects.create(user=user, work=work, message=full)
         if user.email:
-            transaction.on_commit(lambda email=user.email: send_mail(
-                _("About your work on Cybercommons"), full, settings.DEFAULT_FROM_EMAIL,
-                [email], fail_silently=True))
+            transaction.on_commit(_mailer(user.email, full))
+
+
+def _mailer(email: str, message: str) -> Any:
+    def send() -> None:
+        send_mail(_("About your work on Cybercommons"), message, settings.DEFAULT_FROM_EMAIL,
+                  [email], fail_silently=True)
+
+    return send
 
 
 def report_work(reporter: User | None, work: Work, *, reason: str, comment: str = "",
@@ -583,7 +589,7 @@ def import_hash_list(moderator: User, *, name: str, lines: Iterable[str],
             if isinstance(item, hash_list_kernel.HashListError):
                 report.errors.append((item.line, item.message))
                 continue
-            metadata = dict(item.metadata)
+            metadata: dict[str, Any] = dict(item.metadata)
             if item.fields:
                 metadata["fields"] = list(item.fields)
             if item.hash_hex in existing:

@@ -34,4 +34,4 @@ def backend() -> TranslationBackend | None:
     path = getattr(settings, "EXCHANGE_TRANSLATION_BACKEND", "")
     if not path:
         return None
-    return resolve(path)()  # type: ignore[no-any-return]
+    return resolve(path)()

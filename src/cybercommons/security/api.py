@@ -1,7 +1,144 @@
-"""JSON API of the security module at /api/v1/security/."""
+"""JSON API of the security module at /api/v1/security/: objects, collections, groups,
+exports. Every list, detail and export reads through ``policy``."""
 
 from __future__ import annotations
 
-from ninja import Router
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from cybercommons.core.errors import ServiceError
+from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, signed_in, viewer
+from cybercommons.core.lib.pagination import PageParams, paginate
+from cybercommons.core.models import Organisation
+from cybercommons.security import exports, policy, queries, services
+from cybercommons.security.models import Collection, SharingGroup
+from cybercommons.security.schemas import (
+    AddObjectsIn,
+    AddObjectsOut,
+    CollectionPage,
+    ObjectDetailOut,
+    ObjectFilters,
+    ObjectPage,
+    SharingGroupPage,
+)
 
 router = Router(tags=["security"])
+
+STIX_ID = r"^[a-z0-9][a-z0-9-]{1,249}--[0-9a-fA-F-]{36}$"
+
+
+def _search(request: HttpRequest, filters: ObjectFilters) -> Any:
+    return queries.search_objects(
+        viewer(request), q=filters.q, type=filters.type, label=filters.label,
+        tlp=filters.tlp, collection=filters.collection, added_after=filters.added_after,
+        added_before=filters.added_before)
+
+
+@router.get("/objects", response=ObjectPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+            operation_id="security_objects_list",
+            summary="Search the STIX objects you may see (newest version of each)")
+def list_objects(request: HttpRequest, response: HttpResponse, filters: Query[ObjectFilters],
+                 page: Query[PageParams]) -> dict[str, Any]:
+    return paginate(request, response, _search(request, filters), page=page,
+                    key="-date_added", name="security-objects")
+
+
+@router.get("/objects/{stix_id}", response=ObjectDetailOut, auth=PUBLIC,
+            openapi_extra=PUBLIC_OPENAPI, operation_id="security_objects_get",
+            summary="One STIX object with every version you may see")
+def get_object(request: HttpRequest, stix_id: str = Path(..., pattern=STIX_ID)
+               ) -> dict[str, Any]:
+    versions = list(queries.object_versions(viewer(request), stix_id))
+    if not versions:
+        raise Http404(_("No object %(id)s.") % {"id": stix_id})
+    return {"stix_id": stix_id, "type": versions[0].type, "versions": versions}
+
+
+@router.get("/export", auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+            operation_id="security_objects_export",
+            summary="Export a search or a collection as a STIX 2.1 bundle or CSV")
+def export_objects(request: HttpRequest, filters: Query[ObjectFilters],
+                   format: str = "stix") -> HttpResponse:
+    rows = _search(request, filters).order_by("date_added", "pk")[:exports.EXPORT_LIMIT]
+    if format == "csv":
+        text, _skipped = exports.csv_export(rows)
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="indicators.csv"'
+        return response
+    if format != "stix":
+        raise ServiceError(_("format must be stix or csv"), field="format")
+    streamed = StreamingHttpResponse(exports.bundle_chunks(rows),
+                                     content_type="application/stix+json;version=2.1")
+    streamed["Content-Disposition"] = 'attachment; filename="bundle.json"'
+    return streamed
+
+
+@router.get("/collections", response=CollectionPage, auth=PUBLIC,
+            openapi_extra=PUBLIC_OPENAPI, operation_id="security_collections_list",
+            summary="Collections you may read or write")
+def list_collections(request: HttpRequest, response: HttpResponse,
+                     page: Query[PageParams]) -> dict[str, Any]:
+    who = viewer(request)
+    result = paginate(request, response,
+                      policy.visible_collections(who).select_related("owner"),
+                      page=page, key="title", name="security-collections")
+    readable = set(policy.readable_collections(who).values_list("pk", flat=True))
+    writable = set(policy.writable_collections(who).values_list("pk", flat=True))
+    for item in result["items"]:
+        item.can_read = item.pk in readable
+        item.can_write = item.pk in writable
+    return result
+
+
+def _collection(request: HttpRequest, collection_id: str) -> Collection:
+    try:
+        key = uuid.UUID(collection_id)
+    except ValueError:
+        raise Http404(_("No such collection.")) from None
+    item = policy.visible_collections(viewer(request)).filter(pk=key).first()
+    if item is None:
+        raise Http404(_("No such collection."))
+    return item
+
+
+@router.post("/collections/{collection_id}/objects", response={201: AddObjectsOut},
+             auth=SIGNED_IN, operation_id="security_objects_add",
+             summary="Add STIX objects to a collection (each validated on its own)")
+def add_objects(request: HttpRequest, collection_id: str, payload: AddObjectsIn) -> Status:
+    user = signed_in(request)
+    item = _collection(request, collection_id)
+    organisation = None
+    if payload.organisation:
+        organisation = Organisation.objects.filter(slug=payload.organisation).first()
+        if organisation is None:
+            raise ServiceError(_("Unknown organisation."), field="organisation")
+    orgs = groups = None
+    if payload.recipient_orgs is not None or payload.recipient_groups is not None:
+        wanted = payload.recipient_orgs or []
+        orgs = list(Organisation.objects.filter(slug__in=wanted).values_list("pk", flat=True))
+        if len(orgs) != len(set(wanted)):
+            raise ServiceError(_("Unknown recipient organisation."), field="recipient_orgs")
+        wanted_groups = payload.recipient_groups or []
+        groups = list(SharingGroup.objects.filter(slug__in=wanted_groups)
+                      .values_list("pk", flat=True))
+        if len(groups) != len(set(wanted_groups)):
+            raise ServiceError(_("Unknown sharing group."), field="recipient_groups")
+    outcome = services.add_python_objects(user, item, payload.objects, organisation=organisation,
+                                          recipient_orgs=orgs, recipient_groups=groups,
+                                          record_status=False)
+    return Status(201, {"stored": outcome.stored, "duplicates": outcome.duplicates,
+                        "successes": outcome.successes, "failures": outcome.failures})
+
+
+@router.get("/sharing-groups", response=SharingGroupPage, auth=SIGNED_IN,
+            operation_id="security_groups_list",
+            summary="Sharing groups your organisations belong to or own")
+def list_groups(request: HttpRequest, response: HttpResponse,
+                page: Query[PageParams]) -> dict[str, Any]:
+    qs = policy.sharing_groups(viewer(request)).select_related("owner").prefetch_related(
+        "members")
+    return paginate(request, response, qs, page=page, key="name", name="security-groups")

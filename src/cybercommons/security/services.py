@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from cybercommons.core import audit, events
 from cybercommons.core.errors import Conflict, NotFound, ServiceError
 from cybercommons.core.models import Membership, Organisation, User
-from cybercommons.security import policy
+from cybercommons.security import policy, version_rows
 from cybercommons.security.envelope_reader import RawObject
 from cybercommons.security.kernel.stix_timestamps import (
     TimestampError,
@@ -196,20 +196,17 @@ def add_objects(
     with transaction.atomic():
         locked = Collection.objects.select_for_update().get(pk=collection.pk)
         ids = sorted({stix_id for stix_id, _version in prepared})
-        existing: dict[str, dict[str, Any]] = {}
         present: set[tuple[str, str]] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for stix_id, key in (StixObject.objects.filter(collection=locked, stix_id__in=chunk)
-                                 .values_list("stix_id", "version_key")):
-                present.add((stix_id, key))
-            for row in (StixObject.objects.filter(collection=locked, stix_id__in=chunk)
-                        .values("stix_id").annotate(low=Min("version"), high=Max("version"))):
-                existing[row["stix_id"]] = row
+        bounds: dict[str, tuple[str, str]] = {}
+        for stix_id, key in version_rows.existing_versions(locked.pk, ids):
+            present.add((stix_id, key))
+            low, high = bounds.get(stix_id, (key, key))
+            bounds[stix_id] = (min(low, key), max(high, key))
         now = timezone.now()
         last = locked.last_date_added
         seq = locked.last_seq
-        rows: list[StixObject] = []
+        first_seq = seq + 1
+        rows: list[dict[str, Any]] = []
         for key, (item, detail) in prepared.items():
             if key in present:
                 outcome.duplicates += 1
@@ -221,33 +218,40 @@ def add_objects(
             last = added
             marking_refs = obj.get("object_marking_refs") or []
             level = tlp_of_refs(marking_refs, default=default_tlp)
-            labels = obj.get("labels") or []
-            version_stamp = _stamp(obj, "modified") or _stamp(obj, "created") or added
-            rows.append(StixObject(
-                collection=locked, seq=seq, date_added=added, stix_id=obj["id"],
-                type=obj["type"], spec_version=spec_version_of(obj),
-                created=_stamp(obj, "created"), modified=_stamp(obj, "modified"),
-                version=version_stamp, version_key=key[1], raw=item.raw,
-                name=str(obj.get("name") or "")[:300], labels=_pipe(labels),
-                created_by_ref=str(obj.get("created_by_ref") or "")[:300],
-                marking_refs=_pipe(marking_refs), tlp=level.value,
-                tlp_rank=TLP_RANK[stricter(level, collection_tlp)], owner_org=owner,
-                added_by=actor,
-            ))
+            created, modified = _stamp(obj, "created"), _stamp(obj, "modified")
+            rows.append({
+                "collection_id": locked.pk, "seq": seq, "date_added": added,
+                "stix_id": obj["id"], "type": obj["type"], "spec_version": spec_version_of(obj),
+                "created": created, "modified": modified,
+                "version": modified or created or added, "version_key": key[1],
+                "is_latest": True, "is_first": True, "raw": item.raw,
+                "name": str(obj.get("name") or "")[:300],
+                "labels": _pipe(obj.get("labels") or []),
+                "created_by_ref": str(obj.get("created_by_ref") or "")[:300],
+                "marking_refs": _pipe(marking_refs), "tlp": level.value,
+                "tlp_rank": TLP_RANK[stricter(level, collection_tlp)],
+                "owner_org_id": owner.pk, "added_by_id": actor.pk,
+            })
             outcome.successes.append(detail)
-        _set_version_flags(rows, existing)
-        created = StixObject.objects.bulk_create(rows, batch_size=500)
-        if recipient_orgs or recipient_groups:
-            org_links = [StixObject.recipient_orgs.through(stixobject_id=row.pk,
-                                                           organisation_id=org)
-                         for row in created for org in recipient_orgs]
-            group_links = [StixObject.recipient_groups.through(stixobject_id=row.pk,
-                                                               sharinggroup_id=group)
-                           for row in created for group in recipient_groups]
-            StixObject.recipient_orgs.through.objects.bulk_create(org_links, batch_size=1000)
-            StixObject.recipient_groups.through.objects.bulk_create(group_links,
-                                                                    batch_size=1000)
-        _clear_superseded_flags(locked, rows, existing)
+        superseded_last, superseded_first = _set_version_flags(rows, bounds)
+        version_rows.insert(rows)
+        if rows and (recipient_orgs or recipient_groups):
+            pks = list(StixObject.objects.filter(collection=locked, seq__gte=first_seq,
+                                                 seq__lte=seq).values_list("pk", flat=True))
+            StixObject.recipient_orgs.through.objects.bulk_create(
+                [StixObject.recipient_orgs.through(stixobject_id=pk, organisation_id=org)
+                 for pk in pks for org in recipient_orgs], batch_size=1000)
+            StixObject.recipient_groups.through.objects.bulk_create(
+                [StixObject.recipient_groups.through(stixobject_id=pk, sharinggroup_id=group)
+                 for pk in pks for group in recipient_groups], batch_size=1000)
+        if superseded_last:
+            (StixObject.objects.filter(collection=locked, stix_id__in=superseded_last,
+                                       is_latest=True, seq__lt=first_seq)
+             .update(is_latest=False))
+        if superseded_first:
+            (StixObject.objects.filter(collection=locked, stix_id__in=superseded_first,
+                                       is_first=True, seq__lt=first_seq)
+             .update(is_first=False))
         if rows:
             locked.last_seq = seq
             locked.last_date_added = last
@@ -260,7 +264,7 @@ def add_objects(
         if rows:
             events.publish("security.objects.added", {
                 "collection": str(locked.pk), "count": len(rows),
-                "types": sorted({row.type for row in rows}),
+                "types": sorted({row["type"] for row in rows}),
             }, source="security")
         if record_status:
             outcome.status = Status.objects.create(
@@ -274,32 +278,29 @@ def add_objects(
     return outcome
 
 
-def _set_version_flags(rows: list[StixObject], existing: dict[str, dict[str, Any]]) -> None:
-    by_id: dict[str, list[StixObject]] = defaultdict(list)
+def _set_version_flags(rows: list[dict[str, Any]], bounds: dict[str, tuple[str, str]]
+                       ) -> tuple[list[str], list[str]]:
+    """Mark the first and last version of each object among new and stored rows.
+
+    Version keys are fixed-width UTC timestamps, so text order is time order. Returns the
+    ids whose stored last (first) version a new row supersedes.
+    """
+    by_id: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_id[row.stix_id].append(row)
+        by_id[row["stix_id"]].append(row)
+    superseded_last, superseded_first = [], []
     for stix_id, versions in by_id.items():
-        before = existing.get(stix_id)
-        high = max(v.version for v in versions)
-        low = min(v.version for v in versions)
+        high = max(v["version_key"] for v in versions)
+        low = min(v["version_key"] for v in versions)
+        stored = bounds.get(stix_id)
         for row in versions:
-            row.is_latest = row.version == high and (before is None or high >= before["high"])
-            row.is_first = row.version == low and (before is None or low <= before["low"])
-
-
-def _clear_superseded_flags(collection: Collection, rows: list[StixObject],
-                            existing: dict[str, dict[str, Any]]) -> None:
-    newer = [r.stix_id for r in rows if r.is_latest and r.stix_id in existing
-             and r.version > existing[r.stix_id]["high"]]
-    older = [r.stix_id for r in rows if r.is_first and r.stix_id in existing
-             and r.version < existing[r.stix_id]["low"]]
-    new_pks = [r.pk for r in rows]
-    if newer:
-        (StixObject.objects.filter(collection=collection, stix_id__in=newer, is_latest=True)
-         .exclude(pk__in=new_pks).update(is_latest=False))
-    if older:
-        (StixObject.objects.filter(collection=collection, stix_id__in=older, is_first=True)
-         .exclude(pk__in=new_pks).update(is_first=False))
+            row["is_latest"] = row["version_key"] == high and (stored is None or high > stored[1])
+            row["is_first"] = row["version_key"] == low and (stored is None or low < stored[0])
+        if stored is not None and high > stored[1]:
+            superseded_last.append(stix_id)
+        if stored is not None and low < stored[0]:
+            superseded_first.append(stix_id)
+    return superseded_last, superseded_first
 
 
 def refresh_version_flags(collection: Collection, stix_id: str) -> None:

@@ -85,3 +85,21 @@ def test_tally_streams_observations_and_counts_without_keeping_them():
     assert report.summary()["countries"] == 1
     assert report.summary()["aggregates"] == 1
     assert report.skipped_count == 1
+
+
+def test_the_summary_counts_unknown_observations_apart_from_unknown_place_reports() -> None:
+    from cybercommons.economy.kernel.observations import (
+        GeoKind,
+        ImportReport,
+        Observation,
+        Problem,
+        ProblemKind,
+    )
+
+    report = ImportReport()
+    report.add(Problem(2, ProblemKind.UNKNOWN_GEO, "abkh is not a known area", "abkh"))
+    for year in (2000, 2001, 2002):
+        report.add(Observation("abkh", GeoKind.UNKNOWN, year, 1.0, "X"))
+    summary = report.summary()
+    assert summary["unknown_places"] == 3
+    assert summary["unknown_geo"] == 1

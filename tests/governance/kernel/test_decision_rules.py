@@ -238,3 +238,27 @@ def test_tally_all_shows_how_the_rules_differ_on_the_same_ballots() -> None:
     assert results[Rule.STAKEHOLDER_GROUPS].outcome is Outcome.REJECTED
     assert results[Rule.CONSENSUS].outcome is Outcome.ADOPTED
     assert Rule.SCHULZE not in results
+
+
+def test_ranked_ballots_are_tallied_by_both_ranked_rules_at_once() -> None:
+    # 3 A>B>C, 2 B>C>A, 2 C>B>A: IRV drops B or C? B 2 and C 2 tie for last and together
+    # (4) exceed A's 3, so the run-off reports the tie; Schulze elects B (B beats A 4-3 and
+    # C 5-2).
+    ballots = [ranked(f"a{i}", "ABC") for i in range(3)]
+    ballots += [ranked(f"b{i}", "BCA") for i in range(2)]
+    ballots += [ranked(f"c{i}", "CBA") for i in range(2)]
+    results = tally_all(ballots)
+    assert set(results) == {Rule.SCHULZE, Rule.INSTANT_RUNOFF}
+    assert results[Rule.SCHULZE].winner == "B"
+    assert results[Rule.INSTANT_RUNOFF].outcome is Outcome.TIE
+    assert set(results[Rule.INSTANT_RUNOFF].tied) == {"B", "C"}
+
+
+def test_a_ranking_of_an_unknown_option_is_refused() -> None:
+    with pytest.raises(BallotError, match="unknown option"):
+        tally(Rule.SCHULZE, [ranked("a", "AZ")], options=["A", "B"])
+
+
+def test_an_unknown_rule_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown decision rule"):
+        tally("lottery", [])

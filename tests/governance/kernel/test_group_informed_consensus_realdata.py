@@ -19,7 +19,7 @@ def test_group_informed_consensus_equals_the_exported_pol_is_values(shared_data:
     conversation = load_conversation(shared_data / "polis" / "bg2050-volunteers")
     matrix = conversation_matrix(conversation)
     groups = polis_groups(conversation)
-    group_of = np.array([groups.get(pid, -1) for pid in matrix.participant_ids])
+    group_of = np.array([groups.get(int(pid), -1) for pid in matrix.participant_ids])
     agree, _ = group_informed_consensus(matrix.values, group_of)
     exported = {
         c.comment_id: c.group_informed_consensus

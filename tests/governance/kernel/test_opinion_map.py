@@ -147,10 +147,11 @@ def test_each_group_is_represented_by_the_statements_it_agrees_with_more_than_th
     assert rep
     assert 1 <= len(rep) <= 5
     for statement in rep:
+        number = int(statement.statement_id)
         if statement.repful_for == "agree":
-            assert statement.statement_id < 10
+            assert number < 10
         else:
-            assert 10 <= statement.statement_id < 20
+            assert 10 <= number < 20
         assert statement.repness > 1.0
 
 

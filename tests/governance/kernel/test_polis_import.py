@@ -9,6 +9,7 @@ import pytest
 from cybercommons.governance.kernel.polis_import import (
     PolisFormatError,
     PolisVote,
+    iter_votes,
     latest_votes,
     load_conversation,
     parse_comments,
@@ -126,3 +127,16 @@ def test_every_export_parses_without_errors(shared_data: Path) -> None:
     bg = load_conversation(shared_data / "polis" / "bg2050-volunteers")
     assert len(bg.participants) == 126
     assert any(c.group_informed_consensus is not None for c in bg.comments)
+
+
+def test_votes_stream_one_record_or_error_at_a_time() -> None:
+    stream = iter_votes(parse_text(VOTES))
+    first = next(stream)
+    assert first == PolisVote(10, 0, 1, 1)
+    rest = list(stream)
+    assert [type(item).__name__ for item in rest] == [
+        "PolisVote",
+        "PolisVote",
+        "RecordError",
+        "RecordError",
+    ]

@@ -38,7 +38,7 @@ def test_repness_and_consensus_select_the_statements_red_dwarf_selects(
     conversation = load_conversation(shared_data / "polis" / name)
     matrix = conversation_matrix(conversation)
     groups = polis_groups(conversation)
-    group_of = np.array([groups.get(pid, -1) for pid in matrix.participant_ids])
+    group_of = np.array([groups.get(int(pid), -1) for pid in matrix.participant_ids])
     rejected = sorted(conversation.rejected_comment_ids)
     ours = representative_statements(matrix.values, group_of, matrix.statement_ids, rejected)
     ours_agree, ours_disagree = consensus_statements(matrix.values, matrix.statement_ids, rejected)

@@ -178,6 +178,11 @@ def test_the_monte_carlo_estimate_matches_the_exact_probability() -> None:
     assert result.mean_links_lost["TO"] == pytest.approx(exact, abs=0.015)
 
 
+def test_a_storm_refuses_a_network_of_the_wrong_level() -> None:
+    with pytest.raises(ValueError, match="segment_network"):
+        sc.run_storm(polar_network(), storm(level="segment"))
+
+
 def test_a_storm_is_reproducible_from_its_seed() -> None:
     a = sc.run_storm(polar_network(), storm(seed=3))
     b = sc.run_storm(polar_network(), storm(seed=3))
@@ -220,8 +225,11 @@ def test_red_sea_2024_cuts_no_country_off_when_only_the_broken_segments_fail(
 
 @pytest.mark.realdata
 def test_west_africa_2024_hits_the_gulf_of_guinea_hardest(
-    segmented: Network, v3_dataset: Dataset
+    v3_network: Network, segmented: Network, v3_dataset: Dataset
 ) -> None:
+    # Whole-cable modelling cuts off countries whose stretches of SAT-3 and WACS held.
+    cable = sc.run_ready(v3_network, v3_dataset.cables, "west-africa-2024")
+    assert {"NA", "CD", "CG"} <= set(cable.newly_cut_off)
     result = sc.run_ready(segmented, v3_dataset.cables, "west-africa-2024", level="segment")
     lost = {c: i.links_lost for c, i in result.impacts.items()}
     assert result.newly_cut_off == []
@@ -282,3 +290,11 @@ def test_a_segmented_network_keeps_the_per_country_counts_of_its_cables() -> Non
     plain = trunk_network()
     seg = sc.segment_network(plain, POSITIONS)
     assert country_counts(seg) == country_counts(plain)
+
+
+@pytest.mark.realdata
+def test_a_regional_cut_is_milder_at_segment_level(v3_network: Network, segmented: Network) -> None:
+    cable = sc.run_region(v3_network, "red-sea-corridor")
+    segment = sc.run_region(segmented, "red-sea-corridor", level=sc.SEGMENT_LEVEL)
+    assert set(segment.newly_cut_off) < set(cable.newly_cut_off)
+    assert "DJ" in cable.newly_cut_off  # every Djibouti cable crosses the corridor

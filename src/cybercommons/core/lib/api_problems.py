@@ -23,6 +23,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cybercommons.core.errors import ServiceError
+from cybercommons.core.lib.api_auth import InvalidToken
 from cybercommons.core.lib.problems import PROBLEM_CONTENT_TYPE, problem_response
 
 logger = logging.getLogger("cybercommons.api")
@@ -35,13 +36,14 @@ class BodyNotAnObject(ValueError):
 
 
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    message = str(exc)
-    if message in ("", "Unauthorized"):
+    if isinstance(exc, InvalidToken):
+        # RFC 6750: a token was sent but is not (or no longer) valid.
+        message = str(exc)
+        challenge = BEARER_CHALLENGE + ', error="invalid_token"'
+    else:
         message = _("Authentication required: send an API token (Authorization: Bearer …) "
                     "or sign in.")
         challenge = BEARER_CHALLENGE
-    else:
-        challenge = BEARER_CHALLENGE + ', error="invalid_token"'
     return problem_response(401, message, instance=request.path,
                             headers={"WWW-Authenticate": challenge})
 

@@ -232,7 +232,9 @@ class ImportReport:
             "file": self.name,
             "countries": self.kind_counts[GeoKind.COUNTRY],
             "aggregates": self.kind_counts[GeoKind.AGGREGATE],
-            "unknown_geo": self.kind_counts[GeoKind.UNKNOWN],
+            # Observations of unrecognised places; "unknown_geo" (below, with the other
+            # problem kinds) counts the places reported, once each.
+            "unknown_places": self.kind_counts[GeoKind.UNKNOWN],
             "skipped": self.skipped_count,
         }
         for kind in ProblemKind:

@@ -33,6 +33,7 @@ from cybercommons.exchange.models import (
     RemoteActor,
     Visibility,
     Work,
+    WorkKind,
     WorkStatus,
 )
 
@@ -90,8 +91,15 @@ def send(actor: LocalActor, activity: dict[str, Any], inboxes: list[str]) -> lis
     rows = [Delivery.objects.create(sender=actor, inbox=inbox, activity=activity)
             for inbox in dict.fromkeys(inboxes)]
     for row in rows:
-        transaction.on_commit(lambda pk=row.pk: _enqueue(pk))
+        transaction.on_commit(_enqueuer(row.pk))
     return rows
+
+
+def _enqueuer(delivery_id: int) -> Any:
+    def enqueue() -> None:
+        _enqueue(delivery_id)
+
+    return enqueue
 
 
 def _enqueue(delivery_id: int, run_after: Any = None) -> None:
@@ -135,7 +143,7 @@ def work_deleted(work: Work) -> None:
     actor = organisation_actor(work.organisation)
     activity = documents.activity(
         "Delete", addresses.actor_url(actor.username),
-        documents.tombstone(work.uuid, documents.OBJECT_TYPES.get(work.kind, "Article")),
+        documents.tombstone(work.uuid, documents.OBJECT_TYPES.get(WorkKind(work.kind), "Article")),
         _key(), to=[addresses.AS_PUBLIC])
     send(actor, activity, _follower_inboxes(actor))
 

@@ -87,7 +87,7 @@ def nodeinfo_links(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def nodeinfo(request: HttpRequest) -> HttpResponse:
-    from cybercommons import __version__ as version  # type: ignore[attr-defined]
+    from cybercommons import __version__ as version
 
     local_posts = policy.public_works().count()
     return JsonResponse({

@@ -6,14 +6,17 @@ Follows the published Pol.is method (compdemocracy/polis, ``math/``), step by st
    statements the moderators rejected are zeroed out;
 2. participants are *in the conversation* once they voted on at least ``min(7, statements)``
    statements; if that leaves fewer than 15, the most active voters are added up to 15;
-3. PCA (two components, power iteration with deflation) on the matrix with missing votes
-   replaced by the statement's mean vote;
+3. PCA (two components) on the matrix with missing votes replaced by the statement's mean
+   vote: the axes Pol.is's power iteration converges to, computed on the sparse centred
+   votes (:func:`votes_pca`);
 4. each participant is projected using only the statements they voted on, scaled by
    ``sqrt(statements / votes cast)`` so that sparse voters are not pulled to the centre;
 5. k-means into (up to) 100 base clusters over in-conversation participants;
 6. weighted k-means of the base-cluster centres into k groups for k = 2 … min(5, 2 + bases/12),
    the k with the best silhouette (on base-cluster centres) wins; a new k replaces the
    current one only after winning ``k_buffer`` updates in a row (:class:`GroupCountState`);
+   steps 5 and 6 run from several seeds and, for each k, the tightest grouping of the
+   participants is kept (k-means restarts, applied to the two-level clustering);
 7. representative statements per group (repness: agree / disagree proportion tests and
    two-proportion tests against the rest), the overall consensus statements and the
    group-informed consensus (product over groups of the Laplace-smoothed agree rate).

@@ -2,7 +2,9 @@
 ``participants-votes.csv``), old and newer (bg2050) layouts.
 
 Every parser streams its file, validates each record, keeps the good records and reports
-the bad ones as :class:`RecordError` (file, line, reason) instead of stopping.
+the bad ones as :class:`RecordError` (file, line, reason) instead of stopping. The
+``iter_*`` functions yield records and errors one at a time (for importers that write as
+they read); the ``parse_*`` functions collect them.
 """
 
 from __future__ import annotations
@@ -169,16 +171,15 @@ def _vote(text: str, what: str) -> int:
     return int(value)
 
 
-def parse_comments(source: str | Path | IO[str]) -> ParseResult[PolisComment]:
+def iter_comments(source: str | Path | IO[str]) -> Iterator[PolisComment | RecordError]:
     """Read comments.csv (old layout with ``datetime`` or the newer one with ``is-meta``,
     ``is-seed`` and ``group-informed-consensus``)."""
-    result: ParseResult[PolisComment] = ParseResult()
     name = str(source) if isinstance(source, str | Path) else "<stream>"
     required = ("timestamp", "comment-id", "author-id", "agrees", "disagrees", "moderated")
     seen: set[int] = set()
     for line, row, header in _rows(source, (*required, "comment-body")):
         if "__error__" in row:
-            result.errors.append(RecordError(name, line, row["__error__"]))
+            yield RecordError(name, line, row["__error__"])
             continue
         try:
             comment_id = _int(row, "comment-id")
@@ -201,23 +202,36 @@ def parse_comments(source: str | Path | IO[str]) -> ParseResult[PolisComment]:
                 group_informed_consensus=float(gic_text) if gic_text else None,
             )
         except ValueError as exc:
-            result.errors.append(RecordError(name, line, str(exc)))
+            yield RecordError(name, line, str(exc))
             continue
         seen.add(comment_id)
-        result.records.append(comment)
+        yield comment
+
+
+def _collect(items: Iterable[T | RecordError]) -> ParseResult[T]:
+    result: ParseResult[T] = ParseResult()
+    for item in items:
+        if isinstance(item, RecordError):
+            result.errors.append(item)
+        else:
+            result.records.append(item)
     return result
 
 
-def parse_votes(source: str | Path | IO[str]) -> ParseResult[PolisVote]:
+def parse_comments(source: str | Path | IO[str]) -> ParseResult[PolisComment]:
+    """Read the whole file: the good records and the errors (see :func:`iter_comments`)."""
+    return _collect(iter_comments(source))
+
+
+def iter_votes(source: str | Path | IO[str]) -> Iterator[PolisVote | RecordError]:
     """Read the raw vote log votes.csv, every line kept in file order.
 
     Use :func:`latest_votes` to reduce it to the vote that counts per voter and statement.
     """
-    result: ParseResult[PolisVote] = ParseResult()
     name = str(source) if isinstance(source, str | Path) else "<stream>"
     for line, row, _header in _rows(source, ("timestamp", "comment-id", "voter-id", "vote")):
         if "__error__" in row:
-            result.errors.append(RecordError(name, line, row["__error__"]))
+            yield RecordError(name, line, row["__error__"])
             continue
         try:
             vote = PolisVote(
@@ -227,10 +241,14 @@ def parse_votes(source: str | Path | IO[str]) -> ParseResult[PolisVote]:
                 vote=_vote(row["vote"].strip(), "vote"),
             )
         except ValueError as exc:
-            result.errors.append(RecordError(name, line, str(exc)))
+            yield RecordError(name, line, str(exc))
             continue
-        result.records.append(vote)
-    return result
+        yield vote
+
+
+def parse_votes(source: str | Path | IO[str]) -> ParseResult[PolisVote]:
+    """Read the whole file: the good records and the errors (see :func:`iter_votes`)."""
+    return _collect(iter_votes(source))
 
 
 def latest_votes(votes: Iterable[PolisVote]) -> list[PolisVote]:
@@ -246,13 +264,14 @@ def latest_votes(votes: Iterable[PolisVote]) -> list[PolisVote]:
     return [entry[2] for entry in sorted(last.values(), key=lambda e: (e[0], e[1]))]
 
 
-def parse_participants_votes(source: str | Path | IO[str]) -> ParseResult[PolisParticipant]:
+def iter_participants_votes(
+    source: str | Path | IO[str],
+) -> Iterator[PolisParticipant | RecordError]:
     """Read participants-votes.csv (with or without the ``xid`` column).
 
     Statement columns are every column not in the fixed set; empty cells mean no vote. A
     blank ``group-id`` means Pol.is did not cluster that participant.
     """
-    result: ParseResult[PolisParticipant] = ParseResult()
     name = str(source) if isinstance(source, str | Path) else "<stream>"
     statement_columns: list[tuple[str, int]] | None = None
     seen: set[int] = set()
@@ -269,7 +288,7 @@ def parse_participants_votes(source: str | Path | IO[str]) -> ParseResult[PolisP
                         f"{name}: column {column!r} is neither a known field nor a statement id"
                     ) from None
         if "__error__" in row:
-            result.errors.append(RecordError(name, line, row["__error__"]))
+            yield RecordError(name, line, row["__error__"])
             continue
         try:
             pid = _int(row, "participant")
@@ -284,11 +303,16 @@ def parse_participants_votes(source: str | Path | IO[str]) -> ParseResult[PolisP
                     votes[tid] = _vote(cell, f"vote on statement {tid}")
             xid = row.get("xid", "").strip() or None
         except ValueError as exc:
-            result.errors.append(RecordError(name, line, str(exc)))
+            yield RecordError(name, line, str(exc))
             continue
         seen.add(pid)
-        result.records.append(PolisParticipant(pid, xid, group_id, votes))
-    return result
+        yield PolisParticipant(pid, xid, group_id, votes)
+
+
+def parse_participants_votes(source: str | Path | IO[str]) -> ParseResult[PolisParticipant]:
+    """Read the whole file: the good records and the errors (see
+    :func:`iter_participants_votes`)."""
+    return _collect(iter_participants_votes(source))
 
 
 def load_conversation(folder: str | Path) -> PolisConversation:

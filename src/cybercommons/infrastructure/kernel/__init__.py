@@ -4,7 +4,11 @@
 - ``country_names``: source country names onto ISO 3166-1 alpha-2 codes.
 - ``graph``: the connectivity network (landing points, countries, cables as cuttable units).
 - ``resilience``: per-country counts, min-cuts, single points of failure and a score.
-- ``geometry``: great-circle lengths, regions and route segments.
-- ``scenarios``: cable/station cuts, regional cuts and geomagnetic-storm Monte-Carlo runs.
+- ``networkx_reference``: the same computations written plainly with networkx, for checking.
+- ``geometry``: great-circle lengths, regions and the segments of a drawn cable route.
+- ``reach``: which countries each cable's surviving parts still join.
+- ``events``: named sea regions and real cable-cut events as ready scenarios.
+- ``scenarios``: cable/station cuts, regional cuts and real events, cable or segment level.
+- ``storm``: geomagnetic-storm Monte-Carlo (re-exported by ``scenarios``).
 - ``planner``: a budgeted investment plan as a mixed-integer program (HiGHS).
 """

@@ -4,6 +4,20 @@ Each event lists the cables operators and the press reported cut, spelled as on 
 TeleGeography map where the 2022 data holds them, and a *site*: a box around where the
 damage happened, used at segment level so that only the stretches through the site fail.
 Sources are summarised in each event's ``record`` text.
+
+What the replays reproduce on the 2022 data, and where cable-level modelling differs:
+
+* Tonga 2022: Tonga is cut off at both levels, as it was for five weeks.
+* Red Sea 2024: at segment level no country is cut off and Egypt, India, Djibouti and the
+  Gulf lose links, as reported. At cable level Gibraltar is cut off because EIG is its only
+  cable, although the EIG stretch to Gibraltar never broke.
+* West Africa 2024: at segment level Côte d'Ivoire loses the most links, then Ghana and its
+  neighbours, and no country is cut off. At cable level SAT-3 and WACS fail whole, cutting
+  off countries as far as Namibia and the Congo whose stretches were intact.
+* Baltic 2024: links lost for Finland, Germany, Lithuania and Sweden, no country cut off.
+* All cables named in these four records are present in the 2022 data (none absent);
+  landlocked countries hit in the record (Burkina Faso after the West Africa slide) have no
+  landing point and no terrestrial link in the data, so they do not appear at all.
 """
 
 from __future__ import annotations

@@ -244,6 +244,11 @@ def run_storm(
     ``batch`` trials are solved together (memory grows with it, speed too).
     """
     params.validate()
+    segmented = any(u.kind == "segment" for u in network.units.values())
+    if params.level == SEGMENT_LEVEL and not segmented:
+        raise ValueError("segment level needs a network from scenarios.segment_network")
+    if params.level == CABLE_LEVEL and segmented:
+        raise ValueError("cable level needs a cable network, not a segmented one")
     probs = failure_probabilities(network, params)
     exposed_ids = [u for u, p in probs.items() if p > 0]
     p = np.array([probs[u] for u in exposed_ids])

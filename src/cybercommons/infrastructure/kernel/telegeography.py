@@ -79,8 +79,6 @@ class Dataset:
     creation_time: str | None = None
 
 
-Record = Cable | LandingPoint | RecordError
-
 _LENGTH = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*km\s*$", re.IGNORECASE)
 # Spellings the source uses for "no length published".
 _NOT_GIVEN = {"", "n.a.", "n/a", "na", "tbd", "unknown"}

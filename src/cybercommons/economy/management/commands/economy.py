@@ -14,7 +14,7 @@ from cybercommons.economy import queries, services
 from cybercommons.economy.importers.formats import FormatError, ImportKind, parse_column_map
 
 REPORT_COLUMNS = ("file", "written", "created", "updated", "countries", "aggregates",
-                  "unknown_geo", "skipped", "footnote_marker", "non_numeric", "missing_value",
+                  "unknown_places", "skipped", "footnote_marker", "non_numeric", "missing_value",
                   "out_of_range")
 
 
@@ -55,7 +55,8 @@ class Command(BaseCommand):
         reports = []
         failed = False
         for path in options["files"]:
-            bar = TerminalBar(self.stderr._out)  # type: ignore[attr-defined]
+            stream: Any = getattr(self.stderr, "_out", None)
+            bar = TerminalBar(stream)
             try:
                 with Tracker(f"Importing {path.name}", terminal=bar) as tracker:
                     run = services.import_file(None, options["kind"], path,

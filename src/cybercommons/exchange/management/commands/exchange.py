@@ -62,8 +62,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{report['file']}: {report['created']} created, {report['updated']} updated, "
                 f"{report['held']} held, {len(report['errors'])} skipped")
-            for error in report["errors"][:50]:
-                self.stdout.write(f"  record {error['record']}: {error['message']}")
+            for problem in report["errors"][:50]:
+                self.stdout.write(f"  record {problem['record']}: {problem['message']}")
 
     def _import(self, kind: str, user: User, path: Path, options: dict[str, Any]
                 ) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class Command(BaseCommand):
                 return {"file": path.name, "created": report.created,
                         "updated": report.updated, "held": report.held,
                         "errors": [{"record": n, "message": m} for n, m in report.errors]}
-            bar = TerminalBar(self.stderr)
+            bar = TerminalBar()
             with Tracker(f"Importing works from {path.name}", terminal=bar) as tracker:
                 works = import_works(user, path, progress=lambda n: tracker.advance())
                 tracker.finish(result=works.as_dict())

@@ -1,0 +1,173 @@
+"""The exchange JSON API: works, texts, search, exhibitions and moderation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from cybercommons.exchange import services
+from cybercommons.exchange.kernel import pdq
+from cybercommons.exchange.services import TextInput
+from tests.exchange.conftest import drawn_image
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/exchange"
+
+
+def as_user(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def body(data: dict) -> dict:  # type: ignore[type-arg]
+    return {"data": json.dumps(data), "content_type": "application/json"}
+
+
+def new_work(payload_extra: dict | None = None) -> dict:  # type: ignore[type-arg]
+    payload = {"organisation": "museum-of-sound", "kind": "article", "licence": "cc-by-4.0",
+               "texts": [{"language": "en", "title": "Songs of the coast"},
+                         {"language": "ru", "title": "Песни побережья", "translator": "Ivan"}],
+               "creator": "Wanjiru", "country": "KE", "year_start": 1925}
+    payload.update(payload_extra or {})
+    return payload
+
+
+def test_an_editor_creates_a_work_and_reads_it_back(cast):
+    client = as_user(cast.owner)
+    answer = client.post(f"{API}/works", **body(new_work({"publish": True})))
+    assert answer.status_code == 201
+    work = answer.json()
+    assert work["status"] == "published"
+    assert work["texts"][1]["translated_from"] == "en"
+    assert "Wanjiru" in work["attribution"]
+    assert work["licence_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert Client().get(f"{API}/works/{work['uuid']}").status_code == 200
+
+
+def test_bad_input_is_a_problem_document(cast):
+    client = as_user(cast.owner)
+    answer = client.post(f"{API}/works", **body(new_work({"licence": "gpl"})))
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/problem+json"
+    assert "gpl" in answer.json()["detail"]
+    assert client.post(f"{API}/works", **body({"kind": "article"})).status_code in (400, 422)
+
+
+def test_an_outsider_cannot_create_nor_see_drafts_through_list_detail_search_or_counts(cast):
+    draft = services.create_work(cast.owner, cast.organisation, kind="article",
+                                 licence="cc0-1.0", texts=[TextInput("en", "Hidden draft")])
+    outsider = as_user(cast.outsider)
+    assert outsider.post(f"{API}/works", **body(new_work())).status_code == 403
+    assert outsider.get(f"{API}/works/{draft.uuid}").status_code == 404
+    assert outsider.get(f"{API}/works").json()["items"] == []
+    found = outsider.get(f"{API}/search", {"q": "hidden"}).json()
+    assert found["total"] == 0
+    assert found["facets"]["language"] == []
+    assert outsider.get(f"{API}/works/{draft.uuid}/texts").status_code == 404
+    assert as_user(cast.teammate).get(f"{API}/works/{draft.uuid}").status_code == 200
+
+
+def test_search_returns_facets_and_finds_translations(cast):
+    as_user(cast.owner).post(f"{API}/works", **body(new_work({"publish": True})))
+    found = Client().get(f"{API}/search", {"q": "побережья"}).json()
+    assert found["total"] == 1
+    assert found["items"][0]["texts"][0]["title"] == "Songs of the coast"
+    assert {f["value"] for f in found["facets"]["language"]} == {"en", "ru"}
+    assert found["facets"]["century"][0]["value"] == "20"
+
+
+def test_a_member_puts_a_translation_and_a_mismatch_is_refused(cast):
+    work = services.create_work(cast.owner, cast.organisation, kind="article",
+                                licence="cc0-1.0", texts=[TextInput("en", "Draft")])
+    client = as_user(cast.teammate)
+    ok = client.put(f"{API}/works/{work.uuid}/texts/es",
+                    **body({"language": "es", "title": "Borrador", "translator": "Ana"}))
+    assert ok.status_code == 200
+    assert ok.json()["translator"] == "Ana"
+    bad = client.put(f"{API}/works/{work.uuid}/texts/fr",
+                     **body({"language": "es", "title": "x"}))
+    assert bad.status_code == 400
+
+
+def test_update_and_delete_need_the_editor_role(cast):
+    work = services.create_work(cast.owner, cast.organisation, kind="article",
+                                licence="cc0-1.0", texts=[TextInput("en", "Draft")],
+                                publish=True)
+    assert as_user(cast.teammate).patch(f"{API}/works/{work.uuid}",
+                                        **body({"period": "x"})).status_code == 403
+    answer = as_user(cast.owner).patch(f"{API}/works/{work.uuid}",
+                                       **body({"period": "1920s", "note": "dated"}))
+    assert answer.json()["version"] == 2
+    assert as_user(cast.outsider).delete(f"{API}/works/{work.uuid}").status_code == 403
+    assert as_user(cast.owner).delete(f"{API}/works/{work.uuid}").status_code == 204
+
+
+def test_a_report_is_received_without_revealing_anything(cast):
+    work = services.create_work(cast.owner, cast.organisation, kind="article",
+                                licence="cc0-1.0", texts=[TextInput("en", "W")], publish=True)
+    answer = as_user(cast.outsider).post(f"{API}/works/{work.uuid}/reports",
+                                         **body({"reason": "spam"}))
+    assert answer.status_code == 202
+    assert answer.json() == {"status": "received"}
+    assert Client().post(f"{API}/works/{work.uuid}/reports",
+                         **body({"reason": "spam"})).status_code == 401
+
+
+def test_the_held_status_is_all_an_uploader_learns(cast):
+    image = drawn_image(4)
+    services.import_hash_list(cast.moderator, name="l", lines=[pdq.hash_image(image).hex])
+    work = services.create_work(cast.owner, cast.organisation, kind="image",
+                                licence="cc0-1.0", texts=[TextInput("en", "W")])
+    services.add_media(cast.owner, work, data=image, filename="x.png")
+    data = as_user(cast.owner).get(f"{API}/works/{work.uuid}").json()
+    assert data["status"] == "held"
+    text = json.dumps(data)
+    assert "distance" not in text
+    assert "pdq" not in text
+    assert as_user(cast.owner).get(f"{API}/moderation/cases").status_code == 403
+    assert as_user(cast.owner).get(f"{API}/moderation/hash-lists").status_code == 403
+
+
+def test_moderators_list_decide_and_import_through_the_api(cast):
+    image = drawn_image(4)
+    moderator = as_user(cast.moderator)
+    imported = moderator.post(f"{API}/moderation/hash-lists", **body(
+        {"name": "l", "lines": [pdq.hash_image(image).hex, "bad"]}))
+    assert imported.status_code == 201
+    assert imported.json()["errors"] == [{"line": 2, "message": imported.json()["errors"][0]
+                                          ["message"]}]
+    work = services.create_work(cast.owner, cast.organisation, kind="image",
+                                licence="cc0-1.0", texts=[TextInput("en", "W")])
+    services.add_media(cast.owner, work, data=image, filename="x.png")
+    cases = moderator.get(f"{API}/moderation/cases").json()["items"]
+    assert len(cases) == 1
+    case_id = cases[0]["id"]
+    assert moderator.get(f"{API}/moderation/cases/{case_id}").status_code == 200
+    decided = moderator.post(f"{API}/moderation/cases/{case_id}/decision",
+                             **body({"outcome": "restore", "reason": "False match"}))
+    assert decided.status_code == 201
+    lists = moderator.get(f"{API}/moderation/hash-lists").json()
+    assert lists[0]["size"] == 1
+    assert "lines" not in lists[0]
+    blocked = moderator.put(f"{API}/moderation/instances/bad.example",
+                            **body({"policy": "block"}))
+    assert blocked.json()["policy"] == "block"
+
+
+def test_exhibitions_through_the_api(cast):
+    work = services.create_work(cast.owner, cast.organisation, kind="article",
+                                licence="cc0-1.0", texts=[TextInput("en", "W")], publish=True)
+    saved = as_user(cast.owner).put(f"{API}/exhibitions", **body({
+        "organisation": "museum-of-sound", "slug": "tour",
+        "title": {"en": "Tour", "fr": "Visite"},
+        "items": [{"narrative": {"en": "Hello", "fr": "Bonjour"}}, {"work": str(work.uuid)}],
+        "publish": True}))
+    assert saved.status_code == 200
+    shown = Client().get(f"{API}/exhibitions/tour").json()
+    assert [i["work"] for i in shown["items"]] == [None, str(work.uuid)]
+    assert shown["items"][0]["narrative"]["fr"] == "Bonjour"
+    assert as_user(cast.outsider).put(f"{API}/exhibitions", **body({
+        "organisation": "museum-of-sound", "slug": "x", "title": {"en": "X"}})).status_code == 403
