@@ -30,9 +30,13 @@ def exchange_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EXCHANGE_FEDERATION_ALLOW_PRIVATE = True
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django.utils import translation
+
     from cybercommons.exchange import safety
 
     safety.forget_index()
+    # A page test in another language leaves that language active in the thread.
+    translation.activate("en")
     return settings
 
 

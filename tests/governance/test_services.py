@@ -32,7 +32,8 @@ def test_it_opens_a_process_with_a_first_version_and_all_un_languages(
         make_process: MakeProcess) -> None:
     process = make_process()
     version = process.current_version
-    assert version is not None and version.number == 1
+    assert version is not None
+    assert version.number == 1
     assert [s.key for s in version.sections.all()] == ["purpose", "repair"]
     statuses = dict(version.translations.values_list("language", "status"))
     assert statuses == {"ar": "missing", "zh-hans": "missing", "en": "final", "fr": "missing",
@@ -102,7 +103,8 @@ def test_an_amendment_to_an_old_version_is_refused_with_the_reason(
     assert v2.number == 2
     assert v2.sections.get(key="repair").body.endswith("within 48 hours.")
     first.refresh_from_db()
-    assert first.status == AmendmentStatus.MERGED and first.merged_into == v2
+    assert first.status == AmendmentStatus.MERGED
+    assert first.merged_into == v2
     with pytest.raises(Conflict, match="Version 1 has been replaced by version 2"):
         services.propose_amendment(cast.company, process, v1, repair, "Within 3 days.")
 

@@ -92,15 +92,16 @@ def panel_for(definition: KernelDefinition) -> Panel:
     if not rows:
         return empty
     indicator_ids, geo_codes, years, values = zip(*rows, strict=True)
-    geos = sorted(set(geo_codes))
-    geo_index = {geo: i for i, geo in enumerate(geos)}
-    year_list = sorted(set(years))
-    year_index = {year: i for i, year in enumerate(year_list)}
-    geo_at = np.fromiter(map(geo_index.__getitem__, geo_codes), np.int64, len(rows))
-    year_at = np.fromiter(map(year_index.__getitem__, years), np.int64, len(rows))
-    lookup = {pk: column_of[code] for pk, code in ids.items()}
-    column = np.fromiter((lookup[pk][0] for pk in indicator_ids), np.int64, len(rows))
-    priority = np.fromiter((lookup[pk][1] for pk in indicator_ids), np.int64, len(rows))
+    # Vectorised from here: numpy sorts the codes in C, where a dict lookup per row in
+    # Python cost as much as reading the rows.
+    geos, geo_at = np.unique(np.array(geo_codes, dtype=str), return_inverse=True)
+    year_list, year_at = np.unique(np.array(years, dtype=np.int64), return_inverse=True)
+    known_ids = np.array(sorted(ids), dtype=np.int64)
+    column_by_id = np.array([column_of[ids[pk]][0] for pk in known_ids], dtype=np.int64)
+    priority_by_id = np.array([column_of[ids[pk]][1] for pk in known_ids], dtype=np.int64)
+    id_at = np.searchsorted(known_ids, np.array(indicator_ids, dtype=np.int64))
+    column = column_by_id[id_at]
+    priority = priority_by_id[id_at]
     cell: Any = (geo_at * len(year_list) + year_at) * len(definition.indicators) + column
     # Sort by cell, then priority: the first row of each cell is the one that wins.
     order = np.lexsort((priority, cell))

@@ -19,7 +19,14 @@ from cybercommons.core import policy as core_policy
 from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, signed_in, viewer
 from cybercommons.core.lib.pagination import PageParams, paginate
 from cybercommons.governance import policy, queries, services
-from cybercommons.governance.models import Amendment, Ballot, Decision, DraftVersion, Process
+from cybercommons.governance.models import (
+    Amendment,
+    Ballot,
+    Decision,
+    DraftVersion,
+    Process,
+    Translation,
+)
 from cybercommons.governance.schemas import (
     AmendmentDecisionIn,
     AmendmentIn,
@@ -30,6 +37,7 @@ from cybercommons.governance.schemas import (
     CommentIn,
     CommentOut,
     CommentPage,
+    ModerationIn,
     OpinionMapOut,
     PhaseIn,
     ProcessIn,
@@ -39,6 +47,8 @@ from cybercommons.governance.schemas import (
     StatementIn,
     StatementOut,
     StatementPage,
+    TranslationIn,
+    TranslationOut,
     VersionOut,
     VersionPage,
     VoteIn,
@@ -132,6 +142,20 @@ def get_version(request: HttpRequest, slug: str = Path(..., pattern=SLUG),
     if version is None:
         raise Http404(_("This consultation has no version %(n)d.") % {"n": number})
     return version
+
+
+@router.put("/processes/{slug}/versions/{number}/translations/{language}",
+            response=TranslationOut, auth=SIGNED_IN, operation_id="governance_translations_put",
+            summary="Store a version's translation into a UN language with its status "
+                    "(convenors)")
+def put_translation(request: HttpRequest, payload: TranslationIn,
+                    slug: str = Path(..., pattern=SLUG),
+                    number: int = Path(..., ge=1, le=MAX_ID),
+                    language: str = Path(..., pattern=r"^[a-z]{2}(-[a-z]{4})?$")) -> Translation:
+    version = get_version(request, slug, number)
+    return services.save_translation(
+        signed_in(request), version, language, status=payload.status,
+        sections={key: value.model_dump() for key, value in payload.sections.items()})
 
 
 # --- Comments and amendments ------------------------------------------------------------
@@ -240,6 +264,21 @@ def create_statement(request: HttpRequest, payload: StatementIn,
     process = _process(request, slug)
     statement = services.add_statement(signed_in(request), process, payload.text)
     return Status(201, _statements(request, process).get(pk=statement.pk))
+
+
+@router.post("/processes/{slug}/statements/{statement_id}/moderation", response=StatementOut,
+             auth=SIGNED_IN, operation_id="governance_statements_moderate",
+             summary="Accept or reject a statement (convenors)")
+def moderate_statement(request: HttpRequest, payload: ModerationIn,
+                       slug: str = Path(..., pattern=SLUG),
+                       statement_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    process = _process(request, slug)
+    statement = policy.statements(viewer(request)).filter(process=process,
+                                                          pk=statement_id).first()
+    if statement is None:
+        raise Http404(_("This consultation has no statement %(id)d.") % {"id": statement_id})
+    services.moderate_statement(signed_in(request), statement, accepted=payload.accepted)
+    return _statements(request, process).get(pk=statement.pk)
 
 
 @router.post("/processes/{slug}/statements/{statement_id}/votes", response={201: VoteOut},

@@ -43,7 +43,8 @@ def rules_spec(results: Sequence[dict[str, Any]], official: str,
     for r in results:
         yes, no = r["yes"]["value"], r["no"]["value"]
         share = yes / (yes + no) if yes + no else 0.0
-        rows.append({"rule": r["rule"] + (" ★" if r["rule"] == official else ""),
+        name = str(r.get("label", r["rule"]))
+        rows.append({"rule": name + (" ★" if r["rule"] == official else ""),
                      "share": round(100 * share, 1), "outcome": r["outcome"]})
     return {
         "$schema": SCHEMA,

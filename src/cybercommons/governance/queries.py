@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 
 from cybercommons.core.models import Country, StakeholderType, UNRegionalGroup
-from cybercommons.governance import policy
+from cybercommons.governance import policy, services
 from cybercommons.governance.kernel.opinion_map import (
     GroupCountState,
     OpinionMapError,
@@ -101,8 +101,7 @@ def statement_stats(process: Process) -> list[StatementStats]:
         n_disagree=Count("votes", filter=Q(votes__value=-1)),
         n_pass=Count("votes", filter=Q(votes__value=0)),
     ).order_by("pk")
-    return [StatementStats(s, s.n_agree, s.n_disagree, s.n_pass)  # type: ignore[attr-defined]
-            for s in rows]
+    return [StatementStats(s, s.n_agree, s.n_disagree, s.n_pass) for s in rows]
 
 
 def _map_key(process: Process) -> str:
@@ -179,7 +178,7 @@ def _compute_map(process: Process) -> dict[str, Any]:
                 for r in result.repness.get(g, []) if int(r.statement_id) in statements],
         })
     gic = dict(zip(result.statement_ids, result.group_informed_consensus_agree, strict=True))
-    consensus = []
+    consensus: list[dict[str, Any]] = []
     for item, way in [(c, "agree") for c in result.consensus_agree] + \
                      [(c, "disagree") for c in result.consensus_disagree]:
         sid = int(item.statement_id)
@@ -188,7 +187,8 @@ def _compute_map(process: Process) -> dict[str, Any]:
                               "way": way, "percent": round(100 * item.p_success),
                               "votes": item.n_trials,
                               "group_informed": round(float(gic.get(item.statement_id, 0)), 3)})
-    consensus.sort(key=lambda c: -c["group_informed"])
+    consensus.sort(key=lambda c: -float(c["group_informed"]))
+    services.record_opinion_state(process, result.state.as_dict())
     return {"points": points, "groups": groups, "consensus": consensus, "votes": len(votes),
             "group_count": result.group_count, "error": "",
             "state": result.state.as_dict()}

@@ -262,3 +262,23 @@ class ResultOut(Schema):
     version: int | None
     decided_at: datetime
     ballot_file_url: str
+
+
+class TranslatedSection(BodySchema):
+    heading: PlainText = ""
+    body: PlainText = ""
+
+
+class TranslationIn(BodySchema):
+    status: Literal["missing", "draft", "final"]
+    sections: dict[str, TranslatedSection] = {}
+
+
+class TranslationOut(Schema):
+    language: str
+    status: str
+    sections: dict[str, dict[str, str]]
+
+
+class ModerationIn(BodySchema):
+    accepted: bool

@@ -232,10 +232,11 @@ def participant_for(user: User, process: Process) -> Participant:
 def _notify(process: Process, kind: str, message: str, url: str) -> None:
     """Store a notification for every participant and convenor, and e-mail them after
     the commit (a failed mail never undoes the change)."""
-    users = {p.user for p in Participant.objects.filter(process=process, user__isnull=False)
-             .select_related("user")}
-    users |= {m.user for m in process.convenor.memberships.select_related("user")}
-    users = {u for u in users if u is not None and u.is_active}
+    found: set[User | None] = {
+        p.user for p in Participant.objects.filter(process=process, user__isnull=False)
+        .select_related("user")}
+    found |= {m.user for m in process.convenor.memberships.select_related("user")}
+    users = {u for u in found if u is not None and u.is_active}
     Notification.objects.bulk_create(
         [Notification(user=u, process=process, kind=kind, message=message, url=url)
          for u in users])
@@ -482,6 +483,14 @@ def cast_vote(actor: User, statement: Statement, value: int) -> Vote:
             return Vote.objects.create(statement=statement, participant=participant, value=value)
     except IntegrityError:
         raise Conflict(_("You have already voted on this statement.")) from None
+
+
+def record_opinion_state(process: Process, state: dict[str, int | None]) -> None:
+    """Keep the group-count smoother's state between map updates, so a new number of
+    groups shows only after winning several updates in a row (derived data: not audited)."""
+    if process.opinion_state != state:
+        Process.objects.filter(pk=process.pk).update(opinion_state=state)
+        process.opinion_state = state
 
 
 # --- Decision -----------------------------------------------------------------------------

@@ -27,6 +27,8 @@ urlpatterns = [
     path("<slug:slug>/map.csv", views.opinion_map_csv, name="map-csv"),
     path("<slug:slug>/statements/", views.statement_add, name="statement-add"),
     path("<slug:slug>/statements/<int:pk>/vote/", views.vote, name="vote"),
+    path("<slug:slug>/statements/<int:pk>/moderate/", views.statement_moderate,
+         name="statement-moderate"),
     path("<slug:slug>/vote/", views.ballot, name="ballot"),
     path("<slug:slug>/publish/", views.publish, name="publish"),
     path("<slug:slug>/result/", views.result, name="result"),

@@ -7,9 +7,12 @@ is shown to the person with its reason.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,12 +22,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cybercommons.core import policy as core_policy
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.lib.charts import csv_text, render_svg
 from cybercommons.core.models import Country, Organisation, Role
+from cybercommons.core.tasks import start_tracked
 from cybercommons.governance import charts, policy, queries, services
 from cybercommons.governance.forms import (
     AmendmentDecisionForm,
@@ -39,11 +44,11 @@ from cybercommons.governance.forms import (
     VoteForm,
     split_sections,
 )
-from cybercommons.governance.importers import polis as polis_importer
 from cybercommons.governance.models import (
     PHASE_ORDER,
     Amendment,
     AmendmentStatus,
+    DecisionRule,
     Language,
     Phase,
     Process,
@@ -51,6 +56,13 @@ from cybercommons.governance.models import (
     Vote,
 )
 from cybercommons.governance.rendering import diff_html, diff_stats, render_markdown
+
+OUTCOME_LABELS = {
+    "adopted": gettext_lazy("adopted"), "rejected": gettext_lazy("rejected"),
+    "elected": gettext_lazy("elected"),
+    "tie": gettext_lazy("a tie, reported as such"),
+    "no_eligible_voters": gettext_lazy("no eligible voters"),
+}
 
 
 def _process(request: HttpRequest, slug: str) -> Process:
@@ -385,6 +397,18 @@ def statement_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def statement_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    process = _process(request, slug)
+    statement = get_object_or_404(process.statements, pk=pk)
+    accepted = request.POST.get("accepted") == "1"
+    _attempt(request, lambda: services.moderate_statement(
+        core_policy.require_signed_in(request.user), statement, accepted=accepted),
+        _("The statement was accepted.") if accepted else _("The statement was rejected."))
+    return redirect("governance:map", slug=slug)
+
+
+@login_required
+@require_POST
 def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = _process(request, slug)
     statement = get_object_or_404(process.statements, pk=pk)
@@ -442,7 +466,12 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
     context = _base_context(request, process)
     context["decision"] = decision
     if decision is not None:
-        others = [decision.other_results[r] for r in decision.other_results]
+        labels = dict(DecisionRule.choices)
+        others = [{**decision.other_results[r], "label": labels.get(r, r),
+                   "outcome_label": OUTCOME_LABELS.get(decision.other_results[r]["outcome"],
+                                                       decision.other_results[r]["outcome"])}
+                  for r in decision.other_results]
+        context["outcome_label"] = OUTCOME_LABELS.get(decision.outcome, decision.outcome)
         context["others"] = others
         context["chart"] = render_svg(charts.rules_spec(others, decision.rule))
     return render(request, "governance/pages/result.html", context)
@@ -504,31 +533,38 @@ def meetings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "governance/pages/meetings.html", context)
 
 
+POLIS_FILES = {"comments": "comments.csv", "votes": "votes.csv",
+               "participants": "participants-votes.csv"}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def polis_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a Pol.is export; the import runs as a task with a progress page."""
     process = _process(request, slug)
     if not policy.is_convenor(request.user, process):
         raise PermissionDenied(_("Only the convenors may import into this consultation."))
     form = PolisImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        def text(name: str) -> Any:
-            upload = form.cleaned_data.get(name)
-            if not upload:
-                return None
-            from io import StringIO
-            return StringIO(upload.read().decode("utf-8-sig", errors="replace"), newline="")
-        try:
-            conversation = polis_importer.read_uploads(text("comments"), text("votes"),
-                                                       text("participants"))
-            report = polis_importer.import_conversation(
-                core_policy.require_signed_in(request.user), process, conversation)
-        except ServiceError as error:
-            form.add_error(None, error.message)
+        folder = Path(settings.DATA_DIR) / "uploads" / "governance" / uuid.uuid4().hex
+        folder.mkdir(parents=True, exist_ok=True)
+        for field, name in POLIS_FILES.items():
+            upload = form.cleaned_data.get(field)
+            if upload:
+                with (folder / name).open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+        from cybercommons.governance.tasks import import_polis_upload
+
+        user = core_policy.require_signed_in(request.user)
+        progress = start_tracked(import_polis_upload, _("Importing a Pol.is export"),
+                                 owner=user, process_id=process.pk, folder=str(folder),
+                                 user_id=user.pk)
+        return redirect("core:progress", key=progress.key)
     context = _base_context(request, process)
-    context.update({"form": form, "report": report.as_dict() if report else None})
-    return render(request, "governance/pages/polis_import.html", context)
+    context["form"] = form
+    return render(request, "governance/pages/polis_import.html", context,
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -152,6 +152,13 @@ def related(viewer: policy.Viewer, stix_id: str, limit: int = 60) -> list[StixOb
     return links
 
 
+def names_of(viewer: policy.Viewer, stix_ids: list[str]) -> dict[str, str]:
+    """Display names of the objects the viewer may see among ``stix_ids``."""
+    rows = (policy.objects(viewer).filter(stix_id__in=stix_ids[:200], is_latest=True)
+            .values_list("stix_id", "name"))
+    return {stix_id: name or stix_id for stix_id, name in rows}
+
+
 def tlp_name(rank: int) -> str:
     """The TLP level of a rank (for display)."""
     for level, value in TLP_RANK.items():

@@ -539,3 +539,15 @@ def create_subscription(actor: User, *, organisation: Organisation, name: str, d
                      data={"direction": direction, "remote": url,
                            "collection": str(local_collection.pk)})
     return subscription
+
+
+def start_subscription(actor: User, subscription: Subscription) -> Any:
+    """Enqueue a run of a subscription; returns the progress record to follow it by."""
+    from cybercommons.core.tasks import start_tracked
+    from cybercommons.security.tasks import run_subscription
+
+    if not policy.subscriptions(actor).filter(pk=subscription.pk).exists():
+        raise NotFound(_("No such subscription."))
+    return start_tracked(run_subscription, _("TAXII subscription: %(name)s")
+                         % {"name": subscription.name}, owner=actor,
+                         subscription_id=subscription.pk)

@@ -70,7 +70,8 @@ def test_an_amendment_to_an_old_version_answers_409(
     assert first.status_code == 201
     merged = _client(cast.convenor).post(f"{url}/{first.json()['id']}/decision",
                                          {"decision": "merge"}, content_type="application/json")
-    assert merged.json()["status"] == "merged" and merged.json()["merged_into"] == 2
+    assert merged.json()["status"] == "merged"
+    assert merged.json()["merged_into"] == 2
     stale = _client(cast.company).post(url, {"version": 1, "section": "repair",
                                              "proposed_text": "Within 3 days."},
                                        content_type="application/json")

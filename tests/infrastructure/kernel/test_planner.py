@@ -135,3 +135,17 @@ def test_a_ground_station_for_tonga_lifts_tonga_on_the_real_map(v3_network: Netw
     assert result.chosen == ("gs-to",)
     assert result.country_gain["TO"] == 1
     assert result.min_cut_after["TO"] == 2
+
+
+def test_projects_through_the_same_bottleneck_are_flagged() -> None:
+    # Two parallel TO-WS links: each alone gives TO and WS a second path, but together they
+    # still depend on the same two island cables, so the second link adds nothing.
+    candidates = [
+        pl.terrestrial_link("link-1", 1, "TO", "WS"),
+        pl.terrestrial_link("link-2", 1, "TO", "WS"),
+    ]
+    result = pl.plan(two_islands(), candidates, budget=2)
+    assert result.exact_gain == 2
+    assert result.estimated_gain > result.exact_gain
+    assert "share a bottleneck" in result.message
+    assert set(result.marginal_value.values()) == {0.0}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pytest
 
+from cybercommons.infrastructure.kernel import networkx_reference as ref
 from cybercommons.infrastructure.kernel import scenarios as sc
 from cybercommons.infrastructure.kernel.geometry import Region, bbox_region, segment_cable
 from cybercommons.infrastructure.kernel.graph import Network
@@ -298,3 +300,26 @@ def test_a_regional_cut_is_milder_at_segment_level(v3_network: Network, segmente
     segment = sc.run_region(segmented, "red-sea-corridor", level=sc.SEGMENT_LEVEL)
     assert set(segment.newly_cut_off) < set(cable.newly_cut_off)
     assert "DJ" in cable.newly_cut_off  # every Djibouti cable crosses the corridor
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_storm_connectivity_matches_the_networkx_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    codes = ["US", "GB", "FR", "TO", "FJ", "NU", "WS"]
+    landing = {f"{c.lower()}{i}": c for c in codes for i in range(rng.randint(1, 2))}
+    points = list(landing)
+    cables, routes = {}, {}
+    for k in range(rng.randint(5, 12)):
+        cables[f"c{k}"] = rng.sample(points, rng.randint(2, 3))
+        lat = rng.choice([10.0, 70.0])  # half the cables run through the storm band
+        routes[f"c{k}"] = (((0.0, lat), (30.0, lat)),)
+    net = network(landing, cables, hubs=("US", "GB", "FR"), routes=routes)
+    params = storm(bands=(sc.LatitudeBand(60.0, 90.0, 1.0),), trials=3)
+    result = sc.run_storm(net, params)
+    dead = [c for c, r in routes.items() if r[0][0][1] == 70.0]
+    before = ref.connected_to_core(net)
+    after = ref.connected_to_core(net, dead)
+    expected = {c: float(before[c] and not after[c]) for c in net.countries()}
+    assert result.p_cut_off == expected
+    cut = sc.run_cut(net, units=dead)
+    assert sorted(c for c, v in expected.items() if v) == cut.newly_cut_off

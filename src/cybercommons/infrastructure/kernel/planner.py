@@ -283,6 +283,12 @@ def plan(
         f"{len(chosen)} of {len(projects)} projects chosen for {result.total_cost:g} "
         f"of a budget of {budget:g}"
     )
+    if result.exact_gain < result.estimated_gain - 1e-9:
+        result.message += (
+            f"; the additive estimate {estimate:g} exceeds the exact gain "
+            f"{result.exact_gain:g} because chosen projects share a bottleneck (see the "
+            "marginal values)"
+        )
     result.solve_seconds = time.perf_counter() - started
     return result
 

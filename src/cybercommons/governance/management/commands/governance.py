@@ -45,7 +45,8 @@ class Command(BaseCommand):
             raise CommandError(f"no consultation has the short name {options['process']}")
         try:
             conversation = polis_importer.read_folder(options["folder"])
-            bar = TerminalBar(self.stderr._out)  # type: ignore[attr-defined]
+            stream: Any = getattr(self.stderr, "_out", None)
+            bar = TerminalBar(stream)
             with Tracker(f"Importing {options['folder'].name}", terminal=bar) as tracker:
                 report = polis_importer.import_conversation(None, process, conversation,
                                                             system=True, tracker=tracker)
@@ -58,10 +59,10 @@ class Command(BaseCommand):
         for key, value in data.items():
             if key != "errors":
                 self.stdout.write(f"{key:22} {value}")
-        errors = report.errors
-        self.stdout.write(f"{'rejected records':22} {len(errors)}")
-        for error in errors[:20]:
-            self.stdout.write(f"  {error.source}:{error.line}: {error.message}")
+        rejected = report.errors
+        self.stdout.write(f"{'rejected records':22} {len(rejected)}")
+        for record in rejected[:20]:
+            self.stdout.write(f"  {record.source}:{record.line}: {record.message}")
 
     def _recount(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]

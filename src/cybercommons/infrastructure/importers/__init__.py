@@ -1,0 +1,1 @@
+"""Importers: read public formats through the kernel parsers and store them idempotently."""

@@ -1,0 +1,118 @@
+"""Translations, moderation, the background Pol.is import and notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from cybercommons.core.models import Progress
+from cybercommons.governance import queries, services
+from cybercommons.governance.models import Phase, Process, Statement, Translation
+from cybercommons.governance.tasks import import_polis_upload
+from tests.governance.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/governance/processes"
+
+COMMENTS = ("timestamp,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+            "1,1,1,0,0,1,Cables matter\n2,2,1,0,0,1,Repairs should be fast\n")
+VOTES = "timestamp,comment-id,voter-id,vote\n10,1,7,1\n11,2,7,-1\n12,1,8,-1\n"
+
+
+def _client(user: object | None = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_a_translation_is_stored_with_its_status_and_shown(
+        make_process: Callable[..., Process], cast: Cast) -> None:
+    process = make_process()
+    url = f"{BASE}/{process.slug}/versions/1/translations/fr"
+    body = {"status": "draft", "sections": {"repair": {"heading": "Réparation",
+                                                       "body": "Dans les **7 jours**."}}}
+    assert _client(cast.outsider).put(url, body, content_type="application/json"
+                                      ).status_code == 403
+    assert _client(cast.convenor).put(url, body, content_type="application/json"
+                                      ).status_code == 200
+    assert Translation.objects.get(version__process=process, language="fr").status == "draft"
+    versions = _client().get(f"{BASE}/{process.slug}/versions").json()["items"]
+    assert versions[0]["translations"]["fr"] == "draft"
+    page = _client().get(f"/governance/{process.slug}/draft/?lang=fr").content.decode()
+    assert "Réparation" in page
+    assert "<strong>7 jours</strong>" in page
+    bad = _client(cast.convenor).put(f"{BASE}/{process.slug}/versions/1/translations/de",
+                                     body, content_type="application/json")
+    assert bad.status_code == 400
+
+
+def test_a_rejected_statement_leaves_the_vote(make_process: Callable[..., Process],
+                                              cast: Cast) -> None:
+    process = make_process(Phase.OPINION_MAP)
+    statement = services.add_statement(cast.citizen, process, "Off-topic remark.")
+    _client(cast.convenor).post(f"/governance/{process.slug}/statements/{statement.pk}/moderate/",
+                                {"accepted": "0"})
+    statement.refresh_from_db()
+    assert statement.moderated == -1
+    refused = _client(cast.government).post(
+        f"{BASE}/{process.slug}/statements/{statement.pk}/votes", {"value": 1},
+        content_type="application/json")
+    assert refused.status_code == 409
+
+
+def test_the_import_page_runs_the_import_as_a_task_with_progress(
+        make_process: Callable[..., Process], cast: Cast, settings: object,
+        tmp_path: Path) -> None:
+    settings.DATA_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    process = make_process(slug="uploaded")
+    response = _client(cast.convenor).post(f"/governance/{process.slug}/import-polis/", {
+        "comments": SimpleUploadedFile("comments.csv", COMMENTS.encode()),
+        "votes": SimpleUploadedFile("votes.csv", VOTES.encode())})
+    assert response.status_code == 302
+    progress = Progress.objects.get()
+    assert response["Location"].endswith(f"/progress/{progress.key}/")
+    folder = next((tmp_path / "uploads" / "governance").iterdir())
+    import_polis_upload.call(progress_key=progress.key, process_id=process.pk,
+                             folder=str(folder), user_id=cast.convenor.pk)
+    progress.refresh_from_db()
+    assert progress.status == Progress.Status.DONE
+    assert progress.result["votes_created"] == 3
+    assert Statement.objects.filter(process=process).count() == 2
+    assert not folder.exists()
+
+
+def test_an_outsider_cannot_open_the_import_page(make_process: Callable[..., Process],
+                                                 cast: Cast) -> None:
+    process = make_process()
+    assert _client(cast.outsider).get(
+        f"/governance/{process.slug}/import-polis/").status_code == 403
+
+
+def test_the_group_count_smoother_state_is_kept_between_updates(
+        make_process: Callable[..., Process], cast: Cast) -> None:
+    process = make_process(Phase.OPINION_MAP)
+    statements = [services.add_statement(cast.convenor, process, f"S{i}") for i in range(3)]
+    for user, values in ((cast.government, [1, 1, -1]), (cast.company, [-1, -1, 1]),
+                         (cast.citizen, [1, 1, -1])):
+        for statement, value in zip(statements, values, strict=True):
+            services.cast_vote(user, statement, value)
+    data = queries.opinion_map(process)
+    process.refresh_from_db()
+    assert process.opinion_state == data["state"]
+    assert process.opinion_state["last_k_count"] == 1
+
+
+def test_notifications_are_listed_and_marked_read(make_process: Callable[..., Process],
+                                                  cast: Cast) -> None:
+    process = make_process(Phase.COMMENTS)
+    page = _client(cast.convenor).get("/governance/notifications/").content.decode()
+    assert "Comments phase" in page
+    assert process.title in page
+    _client(cast.convenor).post("/governance/notifications/")
+    assert not cast.convenor.governance_notifications.filter(read_at__isnull=True).exists()
