@@ -143,3 +143,18 @@ def test_the_stored_panel_prefers_the_code_then_the_earlier_alias(countries):
     assert panel.geos == ("KEN", "NPL")
     assert panel.values[0, 0, column] == 40.0  # the first alias beats the second
     assert panel.values[1, 0, column] == 33.0  # the indicator's own code beats any alias
+
+
+@pytest.mark.django_db
+def test_the_current_pace_is_fitted_on_the_last_ten_years_only(countries):
+    # Flat at 10 % in 2000-2010, then +3 points a year: the pace is 3, not a blend.
+    early = [obs("KEN", year, 10.0, "IT.NET.USER.ZS") for year in range(2000, 2011)]
+    recent = [obs("KEN", year, 10.0 + 3 * (year - 2010), "IT.NET.USER.ZS")
+              for year in range(2011, 2021)]
+    write_records(early + recent, name="t")
+    from cybercommons.core.models import Country
+
+    row = queries.country_progress(None, Country.objects.get(code="KE"))[0]  # type: ignore[arg-type]
+    assert row.points[0][0] == 2011
+    assert row.progress.trend is not None
+    assert row.progress.trend.slope == pytest.approx(3.0)

@@ -178,3 +178,13 @@ def test_the_import_page_is_for_staff_and_starts_a_tracked_task(client, cast, tm
     assert response.status_code == 302
     assert response["Location"].startswith("/progress/")
     assert Progress.objects.get().owner == cast.outsider
+
+
+@pytest.mark.django_db
+def test_without_idi_data_the_map_and_ranking_start_from_the_open_index(client, small_store):
+    page = client.get("/economy/map/")
+    assert b'value="index:open-connectivity" selected' in page.content
+    assert b"<svg" in page.content
+    ranking = client.get("/economy/rankings/")
+    assert b'value="open-connectivity" selected' in ranking.content
+    assert b"/economy/countries/FR/" in ranking.content

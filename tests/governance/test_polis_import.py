@@ -96,3 +96,29 @@ def test_only_convenors_import(tmp_path: Path, make_process: Callable[..., Proce
         importer.import_conversation(cast.outsider, process, conversation)
     report = importer.import_conversation(cast.convenor, process, conversation)
     assert report.statements_created == 1
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_the_imported_map_agrees_with_polis_as_the_kernel_does(
+        shared_data: Path, make_process: Callable[..., Process]) -> None:
+    """Through import, storage and the page's query, the groups match Pol.is's exported
+    groups exactly as well as the kernel's own map of the export does."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from cybercommons.governance.kernel.polis_agreement import agreement, map_conversation
+    from cybercommons.governance.kernel.polis_import import load_conversation
+
+    folder = shared_data / "polis" / "brexit-consensus"
+    process = make_process(slug="brexit")
+    _import(folder, process.slug)
+    data = queries.opinion_map(process)
+    ours = {p["participant"]: p["group"] for p in data["points"] if p["group"] != "-"}
+    theirs = dict(Participant.objects.filter(process=process, external_group__isnull=False)
+                  .values_list("pk", "external_group"))
+    common = [pk for pk in theirs if pk in ours]
+    layer_ari = adjusted_rand_score([theirs[pk] for pk in common], [ours[pk] for pk in common])
+    conversation = load_conversation(folder)
+    kernel = agreement(conversation, map_conversation(conversation))
+    assert len(common) == len(theirs)
+    assert layer_ari == pytest.approx(kernel.ari, abs=0.02)

@@ -20,9 +20,7 @@ RECIPIENTS = ("none", "partner", "friend", "circle")
 
 def _store_every_case(world: World, collection: Collection) -> dict[str, tuple[Tlp, str]]:
     cases: dict[str, tuple[Tlp, str]] = {}
-    n = 0
-    for level, named in itertools.product(Tlp, RECIPIENTS):
-        n += 1
+    for n, (level, named) in enumerate(itertools.product(Tlp, RECIPIENTS), start=1):
         obj = indicator(n, tlp=level)
         orgs = {"partner": [world.partner.pk], "friend": [world.friend.pk]}.get(named, [])
         groups = [world.circle.pk] if named == "circle" else []

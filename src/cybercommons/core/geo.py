@@ -62,7 +62,7 @@ def _feature(properties: dict[str, Any], geometry: dict[str, Any]) -> dict[str, 
     if not code or not geometry:
         return None
     name = properties.get("NAME") or properties.get("name") or properties.get("ADMIN") or code
-    from shapely.geometry import shape  # noqa: PLC0415
+    from shapely.geometry import shape
 
     outline = shape(geometry)
     point = outline.representative_point()
@@ -82,9 +82,9 @@ def _clockwise(geometry: Any) -> Any:
     way, or one with no area left after rounding, encloses everything *but* the country and
     the map turns into one filled globe.
     """
-    import shapely  # noqa: PLC0415
-    from shapely.geometry import MultiPolygon, Polygon  # noqa: PLC0415
-    from shapely.geometry.polygon import orient  # noqa: PLC0415
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+    from shapely.geometry.polygon import orient
 
     snapped = shapely.set_precision(geometry, grid_size=10 ** -PRECISION)
     parts = [snapped] if isinstance(snapped, Polygon) else list(getattr(snapped, "geoms", []))
@@ -96,8 +96,8 @@ def _clockwise(geometry: Any) -> Any:
 
 
 def _from_package() -> dict[str, Any]:
-    import shapefile  # noqa: PLC0415 - only needed once, to build the cache
-    from shapely.geometry import mapping, shape  # noqa: PLC0415
+    import shapefile
+    from shapely.geometry import mapping, shape
 
     raw = resources.files(PACKAGE).joinpath(PACKAGE_FILE + ".zip").read_bytes()
     archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -108,7 +108,7 @@ def _from_package() -> dict[str, Any]:
     )
     # Several Natural Earth units can carry one ISO code (France's overseas parts, the
     # Brazilian Island, Australia's Indian Ocean territories): one feature per code.
-    from shapely.ops import unary_union  # noqa: PLC0415
+    from shapely.ops import unary_union
 
     parts: dict[str, list[Any]] = {}
     records: dict[str, dict[str, Any]] = {}
@@ -141,7 +141,7 @@ def features_from_file(path: Path) -> dict[str, Any]:
                          "(e.g. with topojson-client's topo2geo)")
     if data.get("type") != "FeatureCollection":
         raise ValueError(f"{path.name} is not a GeoJSON FeatureCollection")
-    from shapely.geometry import mapping, shape  # noqa: PLC0415
+    from shapely.geometry import mapping, shape
 
     features = []
     for raw in data.get("features", []):

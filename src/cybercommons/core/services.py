@@ -307,6 +307,6 @@ def record_account_security_event(actor: User, action: str) -> None:
     allowed = {CoreAction.PASSWORD_CHANGED, CoreAction.PASSWORD_RESET,
                CoreAction.OTHER_SESSIONS_ENDED}
     if action not in allowed:
-        raise ServiceError("not an account security action: %s" % action)
+        raise ServiceError(f"not an account security action: {action}")
     with transaction.atomic():
         audit.record(action, actor=actor, obj=actor)

@@ -65,6 +65,17 @@ OWID_COLUMNS = {
 }
 
 
+def _index_indicators() -> dict[str, KnownIndicator]:
+    # The ITU codes of the IDI's indicators, named and bounded as the index states them.
+    from cybercommons.economy.kernel.composite import Direction
+    from cybercommons.economy.kernel.idi import IDI_2023
+
+    return {spec.code: KnownIndicator(
+        spec.label, spec.unit, higher_is_better=spec.direction is Direction.HIGHER_IS_BETTER,
+        valid_max=100.0 if spec.unit == "%" else None) for spec in IDI_2023.indicators}
+
+
 def describe(code: str, unit: str = "") -> KnownIndicator:
     """The catalogue entry of ``code``, or a plain one named after the code."""
-    return KNOWN.get(code) or KnownIndicator(code, unit, valid_min=None)
+    return KNOWN.get(code) or _index_indicators().get(code) or KnownIndicator(
+        code, unit, valid_min=None)

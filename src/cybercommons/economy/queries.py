@@ -35,7 +35,6 @@ from cybercommons.economy.models import (
     Funder,
     IndexDefinition,
     Indicator,
-    Observation,
     Project,
 )
 
@@ -54,6 +53,11 @@ def _anonymous() -> Any:
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+def _public() -> Any:
+    """Observations as anyone may read them (statistics are public; the rule lives in policy)."""
+    return policy.observations(_anonymous())
 
 
 def kernel_definition(row: IndexDefinition) -> KernelDefinition:
@@ -75,12 +79,13 @@ def panel_for(definition: KernelDefinition) -> Panel:
         column_of[spec.code] = (position, 0)
         for rank, alias in enumerate(spec.aliases, start=1):
             column_of.setdefault(alias, (position, rank))
-    ids = dict(Indicator.objects.filter(code__in=list(column_of)).values_list("id", "code"))
+    ids = dict(policy.indicators(_anonymous()).filter(code__in=list(column_of))
+               .values_list("id", "code"))
     empty = Panel((), (), definition.indicator_codes,
                   np.full((0, 0, len(definition.indicators)), np.nan))
     if not ids:
         return empty
-    query = Observation.objects.filter(
+    query = _public().filter(
         indicator_id__in=list(ids), breakdown_key="", geo_kind=GeoKind.COUNTRY.value,
     ).values_list("indicator_id", "geo", "year", "value").order_by()
     # The queryset's own SQL, run on a plain cursor: no per-row converters, since these
@@ -294,8 +299,8 @@ def multi_series(viewer: Viewer, countries: list[Country], indicator: Indicator
 
 def _values_by_year(country: Country, codes: Iterable[str]) -> dict[int, dict[str, float]]:
     by_year: dict[int, dict[str, float]] = defaultdict(dict)
-    rows = Observation.objects.filter(country=country, breakdown_key="",
-                                      indicator__code__in=list(codes)
+    rows = _public().filter(country=country, breakdown_key="",
+                            indicator__code__in=list(codes)
                                       ).values_list("indicator__code", "year", "value")
     for code, year, value in rows:
         by_year[year][code] = value
@@ -328,8 +333,8 @@ def affordability(country: Country) -> list[afford.AffordabilityResult]:
     """The A4AI test for the latest year of each price series the country has."""
     results = []
     for code, basket in AFFORDABILITY_SERIES:
-        row = Observation.objects.filter(country=country, indicator__code=code,
-                                         breakdown_key="").order_by("-year").first()
+        row = _public().filter(country=country, indicator__code=code,
+                               breakdown_key="").order_by("-year").first()
         if row is not None:
             results.append(afford.AffordabilityResult(country.alpha3, row.year, basket,
                                                       row.value, afford.THRESHOLD_PERCENT))
@@ -343,6 +348,11 @@ PROGRESS_TARGETS: tuple[tuple[str, tuple[str, ...], progress.Target], ...] = (
     ("mobile-data-price", ("A4AI.1GB.GNI",), progress.Target(2.0, higher_is_better=False,
                                                              valid_range=(0.0, math.inf))),
 )
+
+
+# The trend is "the current pace": fitted on the last ten years of data, not on a series
+# that may reach back to the 1990s and bend on the way.
+TREND_WINDOW_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -365,6 +375,7 @@ def country_progress(viewer: Viewer, country: Country) -> list[ProgressRow]:
             points = series(viewer, country, indicator)
             if not points:
                 continue
+            points = [(y, v) for y, v in points if y > points[-1][0] - TREND_WINDOW_YEARS]
             result = progress.progress_to_target([y for y, _ in points],
                                                  [v for _, v in points], target)
             rows.append(ProgressRow(code, indicator, result, points))
@@ -424,24 +435,32 @@ def peer_groups(country: Country) -> list[tuple[str, list[str]]]:
 def country_peers(viewer: Viewer, country: Country, indicator: Indicator
                   ) -> tuple[int | None, float | None, list[PeerRow]]:
     """The country's latest value of ``indicator`` against each of its peer groups."""
-    latest = policy.observations(viewer).filter(country=country, indicator=indicator,
-                                                breakdown_key="").order_by("-year").first()
-    if latest is None:
+    own = dict(policy.observations(viewer).filter(country=country, indicator=indicator,
+                                                  breakdown_key="").values_list("year", "value"))
+    if not own:
         return None, None, []
+    # The newest year is often thinly reported: compare in the latest of the country's years
+    # in which at least half as many countries report as in the best-covered year.
+    coverage = dict(policy.observations(viewer).filter(
+        indicator=indicator, breakdown_key="", geo_kind=GeoKind.COUNTRY.value,
+        year__in=list(own)).values("year").annotate(n=Count("id")).values_list("year", "n"))
+    best = max(coverage.values())
+    year = max(y for y in own if coverage.get(y, 0) >= best / 2)
+    value = own[year]
     values = dict(policy.observations(viewer).filter(
-        indicator=indicator, year=latest.year, breakdown_key="",
+        indicator=indicator, year=year, breakdown_key="",
         geo_kind=GeoKind.COUNTRY.value).values_list("geo", "value"))
-    population = dict(Observation.objects.filter(
-        indicator__code="SP.POP.TOTL", year=latest.year, breakdown_key="",
+    population = dict(_public().filter(
+        indicator__code="SP.POP.TOTL", year=year, breakdown_key="",
         geo_kind=GeoKind.COUNTRY.value).values_list("geo", "value"))
     rows = []
     for label, members in peer_groups(country):
         aggregate = progress.peer_mean(values, members, population or None)
         in_group = sorted((v for g, v in values.items() if g in set(members)),
                           reverse=indicator.higher_is_better)
-        rank = in_group.index(latest.value) + 1 if latest.value in in_group else None
+        rank = in_group.index(value) + 1 if value in in_group else None
         rows.append(PeerRow(label, aggregate, rank))
-    return latest.year, latest.value, rows
+    return year, value, rows
 
 
 # --- Matching -----------------------------------------------------------------------------

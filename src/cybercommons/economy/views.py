@@ -3,7 +3,6 @@ service, and render. Every chart is drawn on the server and has its data as CSV.
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cybercommons.core import policy as core_policy
@@ -38,6 +38,13 @@ from cybercommons.economy.models import ExpressionOfInterest, IndexDefinition, I
 
 MAX_COMPARED = 5
 CSV_TYPE = "text/csv; charset=utf-8"
+STATUS_LABELS = {
+    "already_reached": gettext_lazy("target already reached"),
+    "on_track": gettext_lazy("on track: reached by the target year at the current pace"),
+    "off_track": gettext_lazy("off track: reached after the target year at the current pace"),
+    "never": gettext_lazy("not reached at the current pace (flat or moving away)"),
+    "insufficient_data": gettext_lazy("too few years of data for a trend"),
+}
 
 
 def _csv(header: list[str], rows: Any, name: str) -> HttpResponse:
@@ -79,8 +86,25 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- World map ----------------------------------------------------------------------------
 
 
+DEFAULT_LAYERS = ("index:itu-idi-2023", "index:open-connectivity",
+                  "indicator:IT.NET.USER.ZS")
+
+
+def _default_layer(request: HttpRequest) -> str:
+    """The first of the default layers that has data (the IDI needs data few files carry)."""
+    for layer in DEFAULT_LAYERS:
+        kind, _sep, code = layer.partition(":")
+        if kind == "index":
+            row = _index_row(request, code)
+            if queries.index_map(row, None)[2]:
+                return layer
+        elif policy.observations(request.user).filter(indicator__code=code).exists():
+            return layer
+    return DEFAULT_LAYERS[0]
+
+
 def _map_layer(request: HttpRequest) -> tuple[str, str, Indicator | IndexDefinition]:
-    layer = request.GET.get("layer", "index:itu-idi-2023")
+    layer = request.GET.get("layer") or _default_layer(request)
     kind, _sep, code = layer.partition(":")
     if kind == "indicator":
         indicator = policy.indicators(request.user).filter(code=code).first()
@@ -141,6 +165,10 @@ def rankings(request: HttpRequest) -> HttpResponse:
     row = _index_row(request, request.GET.get("index", "itu-idi-2023"))
     filters = _ranking_filters(request)
     table = queries.ranking(request.user, row, year=_year(request), **filters)
+    if not request.GET.get("index") and not table.rows:
+        # Without the IDI's survey and price data, start from the open-data index.
+        row = _index_row(request, "open-connectivity")
+        table = queries.ranking(request.user, row, year=_year(request), **filters)
     regions = (Country.objects.exclude(region_code="").values_list("region_code", "region")
                .distinct().order_by("region"))
     context = {"table": table, "filters": filters, "indices": policy.index_definitions(
@@ -231,7 +259,8 @@ def country_profile(request: HttpRequest, code: str) -> HttpResponse:
             low, high = item.progress.target.valid_range
             projection = [(y, min(max(trend.value_at(y), low), high))
                           for y in (item.points[0][0], item.progress.target.year)]
-        progress_rows.append({"row": item, "svg": render_svg(charts.line_chart(
+        progress_rows.append({"row": item, "status": STATUS_LABELS.get(item.progress.status, ""),
+                              "svg": render_svg(charts.line_chart(
             item.points, unit=item.indicator.unit, target=item.progress.target.value,
             projection=projection))})
     gaps = [{"gap": gap, "svg": render_svg(charts.line_chart(gap.points,
@@ -558,7 +587,3 @@ def interest_answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your answer was recorded."))
     return redirect("economy:interests")
-
-
-def _json_dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

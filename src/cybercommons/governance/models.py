@@ -336,7 +336,7 @@ class Ballot(models.Model):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ballots")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE,
                                     related_name="ballots")
-    version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.PROTECT,
+    version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="ballots")
     choice = models.CharField(max_length=8, choices=Choice.choices, blank=True)
     ranking = models.JSONField(default=list, blank=True)
@@ -357,7 +357,7 @@ class Decision(models.Model):
     the anonymised ballot file with its SHA-256."""
 
     process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="decision")
-    version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.PROTECT,
+    version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="+")
     rule = models.CharField(max_length=40, choices=DecisionRule.choices)
     outcome = models.CharField(max_length=30)

@@ -138,9 +138,14 @@ def _compute_map(process: Process) -> dict[str, Any]:
         return empty
     matrix = VoteMatrix.from_votes(votes)
     try:
+        # Pol.is never drops a participant once clustered; for an imported conversation
+        # the export says who was, so they stay in as Pol.is kept them.
+        kept = process.participants.filter(external_group__isnull=False).values_list(
+            "pk", flat=True)
         result = compute_opinion_map(
             matrix, moderated_out=[pk for pk, s in statements.items() if s.moderated < 0],
-            state=GroupCountState.from_dict(process.opinion_state or None), seed=0)
+            state=GroupCountState.from_dict(process.opinion_state or None),
+            previous_in_conv=list(kept), seed=0)
     except OpinionMapError as error:
         return {**empty, "error": str(error)}
     people = {p.pk: p for p in Participant.objects.filter(process=process)

@@ -540,8 +540,7 @@ def publish_decision(actor: User, process: Process) -> Decision:
         raise Conflict(_("The result is published at the end of the decision phase."))
     if Decision.objects.filter(process=process).exists():
         raise Conflict(_("The result has already been published."))
-    stored = list(Ballot.objects.filter(process=process).select_related("participant"))
-    ballots = tallies.kernel_ballots(stored)
+    ballots = tallies.process_ballots(process)
     official, others = tallies.tally_process(process, ballots)
     data, sha = tallies.ballot_file_bytes(process, ballots)
     with transaction.atomic():

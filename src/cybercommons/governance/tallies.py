@@ -38,6 +38,22 @@ def kernel_ballots(ballots: Iterable[Ballot]) -> list[rules.Ballot]:
     return out
 
 
+def process_ballots(process: Process) -> list[rules.Ballot]:
+    """Every stored ballot of a process as kernel ballots, read as plain rows (a tally of
+    100,000 ballots must not build 100,000 model instances)."""
+    rows = Ballot.objects.filter(process=process).order_by("pk").values_list(
+        "participant_id", "participant__organisation_id", "participant__stakeholder_group",
+        "participant__region", "participant__developing", "choice", "ranking", "reason")
+    return [
+        rules.Ballot(voter_id=str(pid), organisation_id=str(org) if org else None,
+                     stakeholder_group=group or None, region=kernel_region(region),
+                     developing=developing, choice=choice or None,
+                     ranking=tuple(ranking or ()), reason=reason or None)
+        for pid, org, group, region, developing, choice, ranking, reason in rows.iterator(
+            chunk_size=5000)
+    ]
+
+
 def threshold_of(process: Process) -> Fraction:
     try:
         value = Fraction(process.threshold)

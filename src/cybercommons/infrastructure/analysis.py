@@ -115,7 +115,7 @@ def _strings(value: Any, name: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        value = [v for v in value.replace("\n", ",").split(",")]
+        value = list(value.replace("\n", ",").split(","))
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ServiceError(f"{name} must be a list of names or ids", field=name)
     return [v.strip() for v in value if v.strip()]

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cybercommons.core.manifest_types import ModuleManifest
+from cybercommons.core.manifest_types import ModuleManifest, NavItem, PermissionSpec
 
 MANIFEST = ModuleManifest(
     label="infrastructure",
@@ -13,5 +13,19 @@ MANIFEST = ModuleManifest(
         "resilience."
     ),
     url_prefix="infrastructure/",
+    urls="cybercommons.infrastructure.urls",
+    api_router="cybercommons.infrastructure.api:router",
+    nav=(NavItem(_("Infrastructure"), "infrastructure:index"),),
+    permissions=(
+        PermissionSpec("infrastructure.import",
+                       _("Import network data and correct segments (site staff)")),
+        PermissionSpec("infrastructure.save_scenario",
+                       _("Save and share failure scenarios (any signed-in person)")),
+        PermissionSpec("infrastructure.plan",
+                       _("Add candidate projects and run the planner (any signed-in "
+                         "person)")),
+    ),
+    demo_loader="cybercommons.infrastructure.demo:load",
+    country_panel="cybercommons.infrastructure.views:country_panel",
     order=10,
 )

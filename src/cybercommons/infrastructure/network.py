@@ -32,6 +32,7 @@ class LoadedNetwork:
 
     dataset_id: int
     revision: int
+    stamp: str
     network: Network
     cables: dict[str, StoredCable]
     positions: dict[str, tuple[float, float]]
@@ -58,11 +59,17 @@ def _route(raw: object) -> tuple[tuple[tuple[float, float], ...], ...]:
     )
 
 
+def _stamp(dataset: Dataset) -> str:
+    # The creation time guards against a new dataset reusing a deleted one's id.
+    return f"{dataset.slug}|{dataset.created_at.isoformat()}"
+
+
 def load(dataset: Dataset) -> LoadedNetwork:
     """The kernel network of ``dataset`` (in-service cables and links, resolved points)."""
     with _lock:
         cached = _cache.get(dataset.pk)
-        if cached is not None and cached.revision == dataset.revision:
+        if (cached is not None and cached.revision == dataset.revision
+                and cached.stamp == _stamp(dataset)):
             return cached
     landings: dict[int, list[str]] = {}
     landing_country: dict[str, str] = {}
@@ -99,7 +106,8 @@ def load(dataset: Dataset) -> LoadedNetwork:
                           link.name or f"{link.country_a_id}–{link.country_b_id}"))
     network = build_network(cables.values(), landing_country, extra_units=extra,
                             hubs=list(dataset.hubs) or None)
-    loaded = LoadedNetwork(dataset.pk, dataset.revision, network, cables, positions, lp_names)
+    loaded = LoadedNetwork(dataset.pk, dataset.revision, _stamp(dataset), network, cables,
+                           positions, lp_names)
     with _lock:
         _cache[dataset.pk] = loaded
     return loaded

@@ -62,7 +62,7 @@ def get_object(request: HttpRequest, stix_id: str = Path(..., pattern=STIX_ID)
             operation_id="security_objects_export",
             summary="Export a search or a collection as a STIX 2.1 bundle or CSV")
 def export_objects(request: HttpRequest, filters: Query[ObjectFilters],
-                   format: str = "stix") -> HttpResponse:
+                   format: str = "stix") -> HttpResponse | StreamingHttpResponse:
     rows = _search(request, filters).order_by("date_added", "pk")[:exports.EXPORT_LIMIT]
     if format == "csv":
         text, _skipped = exports.csv_export(rows)

@@ -60,14 +60,14 @@ def reach(viewer: Viewer) -> Reach:
         Q(owner__in=org_ids) | Q(members__in=org_ids) | Q(member_groups__in=group_ids))
         .values_list("pk", flat=True))
     result = Reach(org_ids, group_ids, community_ids, True)
-    viewer._security_reach = result  # type: ignore[union-attr]
+    viewer._security_reach = result  # type: ignore[attr-defined]
     return result
 
 
 def forget_reach(viewer: Viewer) -> None:
     """Drop the cached reach (after the viewer's memberships changed)."""
     if hasattr(viewer, "_security_reach"):
-        del viewer._security_reach  # type: ignore[union-attr]
+        del viewer._security_reach
 
 
 # --- Collections ------------------------------------------------------------------------

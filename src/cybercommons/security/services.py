@@ -198,10 +198,10 @@ def add_objects(
         ids = sorted({stix_id for stix_id, _version in prepared})
         present: set[tuple[str, str]] = set()
         bounds: dict[str, tuple[str, str]] = {}
-        for stix_id, key in version_rows.existing_versions(locked.pk, ids):
-            present.add((stix_id, key))
-            low, high = bounds.get(stix_id, (key, key))
-            bounds[stix_id] = (min(low, key), max(high, key))
+        for stix_id, stored_key in version_rows.existing_versions(locked.pk, ids):
+            present.add((stix_id, stored_key))
+            low, high = bounds.get(stix_id, (stored_key, stored_key))
+            bounds[stix_id] = (min(low, stored_key), max(high, stored_key))
         now = timezone.now()
         last = locked.last_date_added
         seq = locked.last_seq

@@ -31,7 +31,7 @@ def _table() -> str:
 
 
 def _collection_value(collection_id: Any) -> Any:
-    field = StixObject._meta.get_field("collection").target_field  # type: ignore[union-attr]
+    field = StixObject._meta.get_field("collection").target_field
     return field.get_db_prep_value(collection_id, connection)
 
 

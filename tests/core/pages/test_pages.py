@@ -29,7 +29,8 @@ def test_the_country_page_shows_the_facts_and_its_organisations(client) -> None:
     OrganisationFactory(name="Kenyan Registry", country_id="KE")
     response = client.get("/countries/ke/")
     assert response.status_code == 200
-    assert b"Kenya" in response.content and b"Kenyan Registry" in response.content
+    assert b"Kenya" in response.content
+    assert b"Kenyan Registry" in response.content
     assert client.get("/countries/XX/").status_code == 404
 
 

@@ -42,7 +42,7 @@ def render_svg(spec: Mapping[str, Any] | Any) -> SafeString:
         tmp.write_text(svg, encoding="utf-8")
         tmp.replace(path)
     # vl-convert escapes every text it draws, so the SVG is safe to inline.
-    return mark_safe(svg)  # noqa: S308
+    return mark_safe(svg)
 
 
 def choropleth_spec(

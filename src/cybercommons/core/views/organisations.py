@@ -54,7 +54,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.create_organisation(policy.require_signed_in(request.user), **form.cleaned_data)
+            organisation = services.create_organisation(policy.require_signed_in(request.user),
+                                                        **form.cleaned_data)
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -76,7 +77,8 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organisation(policy.require_signed_in(request.user), organisation, **form.cleaned_data)
+            services.update_organisation(policy.require_signed_in(request.user), organisation,
+                                         **form.cleaned_data)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -98,7 +100,8 @@ def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
     accept_url = request.build_absolute_uri(reverse("accounts:invitation-accept",
                                                     args=["TOKEN"])).replace("TOKEN/", "")
     try:
-        services.invite_member(policy.require_signed_in(request.user), organisation, email=form.cleaned_data["email"],
+        services.invite_member(policy.require_signed_in(request.user), organisation,
+                               email=form.cleaned_data["email"],
                                role=form.cleaned_data["role"], accept_url=accept_url)
     except ServiceError as error:
         messages.error(request, error.message)
@@ -122,7 +125,8 @@ def membership_change(request: HttpRequest, slug: str, membership_id: int) -> Ht
             services.remove_member(policy.require_signed_in(request.user), membership)
             messages.success(request, _("The member was removed."))
         elif form.cleaned_data["role"]:
-            services.change_role(policy.require_signed_in(request.user), membership, form.cleaned_data["role"])
+            services.change_role(policy.require_signed_in(request.user), membership,
+                                 form.cleaned_data["role"])
             messages.success(request, _("The role was changed."))
     except ServiceError as error:
         messages.error(request, error.message)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import User
 from cybercommons.security import services
-from cybercommons.security.envelope_reader import EnvelopeError, read_objects
+from cybercommons.security.envelope_reader import EnvelopeError, RawObject, read_objects
 from cybercommons.security.kernel.formats import CsvFormatError, import_indicator_csv
 from cybercommons.security.kernel.misp_conversion import MispFormatError, misp_event_to_bundle
+from cybercommons.security.kernel.stix_validation import load_json
 from cybercommons.security.models import Collection, StixObject
 
 KINDS = ("stix", "misp", "csv")
@@ -87,7 +88,10 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
             members, items = read_objects(text)
         except EnvelopeError as exc:
             raise ServiceError(_("Not a STIX bundle: %(error)s") % {"error": exc}) from None
-        if members.get("type") != "bundle":
+        if not items and members.get("type") not in (None, "bundle") and "id" in members:
+            # A file holding one object rather than a bundle: store that object.
+            items = [RawObject(text.strip(), load_json(text))]
+        elif members.get("type") != "bundle":
             raise ServiceError(_('Not a STIX bundle: "type" must be "bundle".'))
         return _report(services.add_objects(actor, collection, items, record_status=False),
                        report)

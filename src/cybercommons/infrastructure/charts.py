@@ -1,0 +1,116 @@
+"""Vega-Lite specifications for the infrastructure pages (rendered to SVG by core).
+
+The world map layers cables (lines) and landing points (dots) over core's choropleth of
+resilience scores, in the same equalEarth projection, so everything lines up without a
+tile server. Routes are thinned and rounded before drawing: the SVG stays light enough for
+slow connections while the shapes stay recognisable at page scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from cybercommons.core.lib.charts import choropleth_spec
+
+MAX_POINTS_PER_LINE = 60
+
+
+def _thin(line: Sequence[Sequence[float]]) -> list[list[float]]:
+    step = max(1, len(line) // MAX_POINTS_PER_LINE)
+    kept = list(line[::step])
+    if kept[-1] is not line[-1]:
+        kept.append(line[-1])
+    return [[round(float(p[0]), 1), round(float(p[1]), 1)] for p in kept]
+
+
+def cable_features(cables: Iterable[tuple[str, str, bool, Any]]) -> list[dict[str, Any]]:
+    """GeoJSON features for (id, name, planned, route) cables with a drawn route."""
+    out = []
+    for source_id, name, planned, route in cables:
+        lines = [_thin(line) for line in route or [] if len(line) >= 2]
+        if lines:
+            out.append({"type": "Feature", "id": source_id,
+                        "properties": {"name": name, "planned": planned},
+                        "geometry": {"type": "MultiLineString", "coordinates": lines}})
+    return out
+
+
+def world_map_spec(
+    scores: Mapping[str, float | None],
+    cables: list[dict[str, Any]],
+    points: list[dict[str, Any]],
+    *,
+    title: str,
+    legend: str,
+    width: int = 860,
+    highlight: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Countries shaded by score, cables as lines, landing points as dots.
+
+    ``points`` rows have ``name``, ``lon``, ``lat``; ``highlight`` lists cable ids drawn in
+    red (a scenario's cut cables).
+    """
+    spec = choropleth_spec(scores, title=title, legend=legend, scheme="redyellowgreen",
+                           width=width, domain=(0, 100))
+    cut = set(highlight)
+    spec["layer"].append({
+        "data": {"values": [c for c in cables if c["id"] not in cut],
+                 "format": {"type": "json"}},
+        "mark": {"type": "geoshape", "filled": False, "stroke": "#1f4e79",
+                 "strokeWidth": 0.6, "strokeOpacity": 0.55},
+    })
+    if cut:
+        spec["layer"].append({
+            "data": {"values": [c for c in cables if c["id"] in cut],
+                     "format": {"type": "json"}},
+            "mark": {"type": "geoshape", "filled": False, "stroke": "#c00000",
+                     "strokeWidth": 1.6},
+        })
+    spec["layer"].append({
+        "data": {"values": points},
+        "mark": {"type": "circle", "size": 6, "color": "#222222", "opacity": 0.7},
+        "encoding": {
+            "longitude": {"field": "lon", "type": "quantitative"},
+            "latitude": {"field": "lat", "type": "quantitative"},
+            "tooltip": [{"field": "name", "title": "Landing point"}],
+        },
+    })
+    return spec
+
+
+def bar_spec(rows: list[dict[str, Any]], *, x: str, y: str, x_title: str, y_title: str,
+             title: str = "", color: str = "#1f4e79") -> dict[str, Any]:
+    """A horizontal bar chart of ``rows`` (label field ``y``, value field ``x``)."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": 520,
+        "height": {"step": 16},
+        "data": {"values": rows},
+        "mark": {"type": "bar", "color": color},
+        "encoding": {
+            "y": {"field": y, "type": "nominal", "sort": "-x", "title": y_title},
+            "x": {"field": x, "type": "quantitative", "title": x_title},
+            "tooltip": [{"field": y, "title": y_title}, {"field": x, "title": x_title}],
+        },
+    }
+
+
+def compare_spec(rows: list[dict[str, Any]], titles: Sequence[str]) -> dict[str, Any]:
+    """Grouped bars: links lost per country in two scenarios."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 520,
+        "height": {"step": 12},
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "country", "type": "nominal", "title": "Country"},
+            "yOffset": {"field": "scenario"},
+            "x": {"field": "links_lost", "type": "quantitative",
+                  "title": "International links lost"},
+            "color": {"field": "scenario", "type": "nominal", "title": "Scenario",
+                      "scale": {"domain": list(titles)}},
+        },
+    }

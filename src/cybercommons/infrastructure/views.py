@@ -1,0 +1,492 @@
+"""Pages of the infrastructure module: thin views that parse, query or call a service, and
+render. Maps and charts are drawn on the server; their data is offered as CSV beside them."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cybercommons.core import policy as core_policy
+from cybercommons.core.errors import ServiceError
+from cybercommons.core.lib.charts import csv_text, render_svg
+from cybercommons.core.models import Country
+from cybercommons.core.tasks import start_tracked
+from cybercommons.infrastructure import analysis, charts, policy, queries, services
+from cybercommons.infrastructure.forms import (
+    CandidateForm,
+    ImportForm,
+    PlanForm,
+    ScenarioForm,
+    SegmentForm,
+)
+from cybercommons.infrastructure.kernel.events import NAMED_REGIONS, READY_SCENARIOS
+from cybercommons.infrastructure.models import Dataset, Scenario
+
+CSV_TYPE = "text/csv; charset=utf-8"
+# Storms with more trials than this run in the background with a progress page.
+BACKGROUND_TRIALS = 5000
+
+
+def _csv(header: list[str], rows: Any, name: str) -> HttpResponse:
+    response = HttpResponse(csv_text(header, rows), content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _dataset(request: HttpRequest) -> Dataset | None:
+    return queries.active_dataset(request.user)
+
+
+def _require_dataset(request: HttpRequest) -> Dataset:
+    dataset = _dataset(request)
+    if dataset is None:
+        raise Http404(_("No network data has been imported yet."))
+    return dataset
+
+
+def _map_svg(request: HttpRequest, dataset: Dataset, resilience: dict[str, Any],
+             highlight: list[str] | None = None) -> Any:
+    cables = charts.cable_features(
+        policy.cables(request.user).filter(dataset=dataset, is_planned=False)
+        .values_list("source_id", "name", "is_planned", "route"))
+    points = [{"name": n, "lon": lon, "lat": lat} for n, lon, lat in
+              policy.landing_points(request.user).filter(dataset=dataset)
+              .exclude(lon=None).values_list("name", "lon", "lat")]
+    scores = {c: r["score"]["value"] for c, r in resilience["countries"].items()}
+    return render_svg(charts.world_map_spec(
+        scores, cables, points, title=dataset.name, legend=_("Resilience score (0–100)"),
+        highlight=highlight or []))
+
+
+# --- map, countries, cables ---------------------------------------------------------------
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    dataset = _dataset(request)
+    context: dict[str, Any] = {"dataset": dataset, "can_import": policy.can_import(request.user)}
+    if dataset is not None:
+        resilience = analysis.resilience(dataset)
+        names = analysis.country_names()
+        rows = sorted(({"code": c, "name": names.get(c, c), **r}
+                       for c, r in resilience["countries"].items()),
+                      key=lambda r: (r["score"]["value"], r["code"]))
+        context.update({
+            "svg": _map_svg(request, dataset, resilience), "weakest": rows[:25],
+            "hubs": resilience["hubs"], "country_count": len(rows),
+            "cable_count": dataset.cables.count(),
+            "lp_count": dataset.landing_points.count(),
+            "datasets": policy.datasets(request.user),
+        })
+    return render(request, "infrastructure/pages/index.html", context)
+
+
+@require_GET
+def resilience_csv(request: HttpRequest) -> HttpResponse:
+    dataset = _require_dataset(request)
+    names = analysis.country_names()
+    data = analysis.resilience(dataset)["countries"]
+    return _csv(["country", "name", "score", "cables", "landing_stations",
+                 "international_links", "neighbours", "min_cable_cut", "min_station_cut",
+                 "single_points_of_failure", "is_hub"],
+                ([c, names.get(c, c), r["score"]["value"], r["cables"], r["landing_stations"],
+                  r["international_links"], r["neighbours"], r["min_cable_cut"],
+                  r["min_station_cut"], " ".join(r["single_points_of_failure"]), r["is_hub"]]
+                 for c, r in sorted(data.items())), "resilience")
+
+
+@require_GET
+def cables_csv(request: HttpRequest) -> HttpResponse:
+    dataset = _require_dataset(request)
+    rows = queries.cables(request.user, dataset).values_list(
+        "source_id", "name", "length_km", "rfs_year", "is_planned")
+    return _csv(["id", "name", "length_km", "rfs_year", "is_planned"], rows, "cables")
+
+
+@require_GET
+def landing_points_csv(request: HttpRequest) -> HttpResponse:
+    dataset = _require_dataset(request)
+    rows = queries.landing_points(request.user, dataset).values_list(
+        "source_id", "name", "country_id", "raw_country", "lon", "lat")
+    return _csv(["id", "name", "country", "country_in_source", "lon", "lat"], rows,
+                "landing-points")
+
+
+@require_GET
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    country = get_object_or_404(core_policy.countries(request.user), code=code.upper())
+    dataset = _require_dataset(request)
+    row = queries.country_resilience(dataset, country.code)
+    names = analysis.unit_names(dataset)
+    cables = list(queries.country_cables(request.user, dataset, country))
+    return render(request, "infrastructure/pages/country.html", {
+        "country": country, "dataset": dataset, "row": row, "cables": cables,
+        "landing_points": queries.landing_points(request.user, dataset, country=country.code),
+        "spofs": [names.get(u, u) for u in (row or {}).get("single_points_of_failure", [])],
+        "cable_cut": [names.get(u, u) for u in (row or {}).get("cable_cut", [])],
+        "station_cut": [names.get(f"lp:{u}", u) for u in (row or {}).get("station_cut", [])],
+        "hubs": analysis.resilience(dataset)["hubs"],
+    })
+
+
+@require_GET
+def cable_list(request: HttpRequest) -> HttpResponse:
+    dataset = _require_dataset(request)
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(queries.cables(request.user, dataset, q=q), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "infrastructure/pages/cable_list.html",
+                  {"page": page, "q": q, "dataset": dataset})
+
+
+@require_GET
+def cable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cable = get_object_or_404(policy.cables(request.user), pk=pk)
+    landings = queries.cable_landings(request.user, cable)
+    resilience = analysis.resilience(cable.dataset)["countries"]
+    dependent = sorted(c for c, r in resilience.items()
+                       if cable.source_id in r["single_points_of_failure"])
+    return render(request, "infrastructure/pages/cable.html", {
+        "cable": cable, "landings": landings, "dependent": dependent,
+        "segments": cable.segments.all(), "can_edit": policy.can_import(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def segment_edit(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
+    cable = get_object_or_404(policy.cables(request.user), pk=pk)
+    segment = get_object_or_404(cable.segments.all(), pk=segment_pk)
+    if not policy.can_import(request.user):
+        raise PermissionDenied(_("Only site staff may correct segments."))
+    form = SegmentForm(request.POST or None,
+                       initial={"end_a": segment.end_a, "end_b": segment.end_b})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_segment(request.user, segment, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The segment was corrected."))
+            return redirect("infrastructure:cable", pk=cable.pk)
+    return render(request, "infrastructure/pages/segment_form.html",
+                  {"form": form, "cable": cable, "segment": segment},
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- scenarios ----------------------------------------------------------------------------
+
+
+def _result_context(request: HttpRequest, dataset: Dataset, results: dict[str, Any]
+                    ) -> dict[str, Any]:
+    context: dict[str, Any] = {"results": results}
+    if results.get("kind") == "storm":
+        rows = [{"country": r["country"], "p": r["p_cut_off"]} for r in results["countries"]
+                if r["p_cut_off"] > 0][:30]
+        if rows:
+            context["chart"] = render_svg(charts.bar_spec(
+                rows, x="p", y="country", x_title=_("Probability of being cut off"),
+                y_title=_("Country")))
+        return context
+    rows = [{"country": r["country"], "links_lost": r["links_lost"]}
+            for r in results.get("countries", []) if r["links_lost"] > 0][:40]
+    if rows:
+        context["chart"] = render_svg(charts.bar_spec(
+            rows, x="links_lost", y="country", x_title=_("International links lost"),
+            y_title=_("Country"), color="#c00000"))
+    context["map"] = _map_svg(request, dataset, analysis.resilience(dataset),
+                              [c["id"] for c in results.get("cables_cut", [])])
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+def scenario_builder(request: HttpRequest) -> HttpResponse:
+    dataset = _require_dataset(request)
+    form = ScenarioForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "ready": READY_SCENARIOS.values(),
+                               "regions": NAMED_REGIONS, "dataset": dataset,
+                               "saved": policy.scenarios(request.user)[:20]}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            try:
+                params = analysis.validate(kind, form.parameters(),
+                                           max_trials=analysis.WEB_MAX_TRIALS)
+                if form.cleaned_data["save"] or (
+                        kind == "storm" and params["trials"] > BACKGROUND_TRIALS):
+                    return _save_or_queue(request, form, kind, params)
+                results = analysis.run(dataset, kind, params)
+            except (ServiceError, PermissionDenied) as error:
+                form.add_error(None, getattr(error, "message", str(error)))
+            else:
+                status = 200
+                context.update(_result_context(request, dataset, results))
+                context["parameters"] = params
+    return render(request, "infrastructure/pages/scenario_builder.html", context, status=status)
+
+
+def _save_or_queue(request: HttpRequest, form: ScenarioForm, kind: str,
+                   params: dict[str, Any]) -> HttpResponse:
+    user = policy.require_signed_in(request.user)
+    title = form.cleaned_data["title"] or _("Untitled scenario")
+    if kind == "storm" and params["trials"] > BACKGROUND_TRIALS:
+        from cybercommons.infrastructure.tasks import run_scenario
+
+        progress = start_tracked(run_scenario, _("Storm scenario"), owner=user, kind=kind,
+                                 parameters=params, user_id=user.pk, title=title,
+                                 is_public=form.cleaned_data["is_public"])
+        return redirect("core:progress", key=progress.key)
+    scenario = services.save_scenario(user, title=title, kind=kind, parameters=params,
+                                      is_public=form.cleaned_data["is_public"])
+    return redirect("infrastructure:scenario", public_id=scenario.public_id)
+
+
+@require_GET
+def ready_run(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in READY_SCENARIOS:
+        raise Http404(_("No ready scenario has this name."))
+    dataset = _require_dataset(request)
+    level = request.GET.get("level", "cable")
+    try:
+        results = analysis.run(dataset, "ready", {"key": key, "level": level})
+    except ServiceError as error:
+        raise Http404(error.message) from None
+    event = READY_SCENARIOS[key]
+    return render(request, "infrastructure/pages/scenario_result.html", {
+        "title": event.title, "event": event, "level": level, "dataset": dataset,
+        "parameters": {"key": key, "level": level}, "kind": "ready",
+        **_result_context(request, dataset, results)})
+
+
+@login_required
+@require_POST
+def ready_save(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in READY_SCENARIOS:
+        raise Http404(_("No ready scenario has this name."))
+    level = request.POST.get("level", "cable")
+    try:
+        scenario = services.save_scenario(
+            request.user, title=f"{READY_SCENARIOS[key].title} ({level})", kind="ready",
+            parameters={"key": key, "level": level},
+            is_public=request.POST.get("is_public") == "on")
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("infrastructure:scenarios")
+    return redirect("infrastructure:scenario", public_id=scenario.public_id)
+
+
+def _scenario(request: HttpRequest, public_id: uuid.UUID) -> Scenario:
+    scenario = policy.scenarios(request.user).filter(public_id=public_id).first()
+    if scenario is None:
+        raise Http404(_("No scenario you may see has this address."))
+    return scenario
+
+
+@require_GET
+def scenario_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    scenario = _scenario(request, public_id)
+    dataset = scenario.dataset or _require_dataset(request)
+    return render(request, "infrastructure/pages/scenario_result.html", {
+        "scenario": scenario, "title": scenario.title, "dataset": dataset,
+        "parameters": scenario.parameters, "kind": scenario.kind,
+        "can_change": policy.can_change(request.user, scenario.created_by_id),
+        "others": policy.scenarios(request.user).exclude(pk=scenario.pk)[:50],
+        **_result_context(request, dataset, scenario.results)})
+
+
+@require_GET
+def scenario_csv(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    scenario = _scenario(request, public_id)
+    rows = scenario.results.get("countries", [])
+    if scenario.results.get("kind") == "storm":
+        return _csv(["country", "name", "p_cut_off", "mean_links_lost", "population"],
+                    ([r["country"], r["name"], r["p_cut_off"], r["mean_links_lost"],
+                      r["population"]] for r in rows), f"scenario-{scenario.public_id}")
+    keys = ["country", "name", "cables_before", "cables_after", "links_before", "links_after",
+            "links_lost", "min_cut_before", "min_cut_after", "cut_off", "population"]
+    return _csv(keys, ([r.get(k) for k in keys] for r in rows),
+                f"scenario-{scenario.public_id}")
+
+
+@require_GET
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(policy.scenarios(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "infrastructure/pages/scenario_list.html", {
+        "page": page, "ready": READY_SCENARIOS.values()})
+
+
+@login_required
+@require_POST
+def scenario_share(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    scenario = _scenario(request, public_id)
+    services.share_scenario(request.user, scenario, request.POST.get("is_public") == "on")
+    messages.success(request, _("Saved."))
+    return redirect("infrastructure:scenario", public_id=scenario.public_id)
+
+
+@login_required
+@require_POST
+def scenario_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    scenario = _scenario(request, public_id)
+    services.delete_scenario(request.user, scenario)
+    messages.success(request, _("The scenario was deleted."))
+    return redirect("infrastructure:scenarios")
+
+
+@require_GET
+def scenario_compare(request: HttpRequest) -> HttpResponse:
+    try:
+        ids = [uuid.UUID(request.GET.get(k, "")) for k in ("a", "b")]
+    except ValueError:
+        raise Http404(_("Choose two scenarios to compare.")) from None
+    first, second = (_scenario(request, i) for i in ids)
+    by_country: dict[str, dict[str, Any]] = {}
+    chart_rows = []
+    for position, scenario in enumerate((first, second)):
+        for row in scenario.results.get("countries", []):
+            entry = by_country.setdefault(row["country"], {"country": row["country"],
+                                                           "name": row["name"],
+                                                           "runs": [None, None]})
+            entry["runs"][position] = row
+            if "links_lost" in row:
+                chart_rows.append({"country": row["country"], "scenario": scenario.title,
+                                   "links_lost": row["links_lost"]})
+    chart = render_svg(charts.compare_spec(chart_rows, [first.title, second.title])
+                       ) if chart_rows else None
+    return render(request, "infrastructure/pages/scenario_compare.html", {
+        "first": first, "second": second, "chart": chart,
+        "rows": sorted(by_country.values(), key=lambda r: r["country"])})
+
+
+# --- planner ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def planner(request: HttpRequest) -> HttpResponse:
+    dataset = _dataset(request)
+    candidates = policy.candidates(request.user)
+    form = PlanForm(request.POST or None, initial={"budget": 100})
+    status = 200
+    if request.method == "POST":
+        user = policy.require_signed_in(request.user)
+        status = 400
+        chosen = list(candidates.filter(pk__in=[v for v in request.POST.getlist("candidate")
+                                                if v.isdigit()]))
+        if form.is_valid():
+            try:
+                run = services.run_plan(user, chosen, budget=form.cleaned_data["budget"],
+                                        objective=form.cleaned_data["objective"],
+                                        is_public=form.cleaned_data["is_public"])
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("infrastructure:plan", public_id=run.public_id)
+    return render(request, "infrastructure/pages/planner.html", {
+        "dataset": dataset, "candidates": candidates, "form": form,
+        "candidate_form": CandidateForm(), "runs": policy.planner_runs(request.user)[:20],
+    }, status=status)
+
+
+@login_required
+@require_POST
+def candidate_create(request: HttpRequest) -> HttpResponse:
+    form = CandidateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.create_candidate(
+                request.user, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
+                cost=form.cleaned_data["cost"], links=form.links(),
+                description=form.cleaned_data["description"],
+                is_public=form.cleaned_data["is_public"])
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The candidate project was added."))
+    else:
+        messages.error(request, _("Fill in the name, kind, cost and links."))
+    return redirect("infrastructure:planner")
+
+
+@require_GET
+def plan_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    run = policy.planner_runs(request.user).filter(public_id=public_id).first()
+    if run is None:
+        raise Http404(_("No plan you may see has this address."))
+    rows = [{"project": c["name"], "value": c["marginal_value"]}
+            for c in run.result.get("chosen", [])]
+    chart = render_svg(charts.bar_spec(rows, x="value", y="project",
+                                       x_title=_("Marginal value"), y_title=_("Project"))
+                       ) if rows else None
+    return render(request, "infrastructure/pages/plan.html", {"run": run, "chart": chart})
+
+
+# --- imports ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    if not policy.can_import(request.user):
+        raise PermissionDenied(_("Only site staff may import network data."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        server_path = form.cleaned_data["path"].strip()
+        if upload is None and not server_path:
+            form.add_error("file", _("Choose a file or give a folder on the server."))
+        else:
+            user = policy.require_signed_in(request.user)
+            if upload is not None:
+                folder = Path(settings.DATA_DIR) / "uploads" / "infrastructure"
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / f"{uuid.uuid4().hex}-{Path(upload.name).name}"
+                with target.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                path, name, cleanup = str(target), Path(upload.name).name, True
+            else:
+                path, name, cleanup = server_path, Path(server_path).name, False
+            from cybercommons.infrastructure.tasks import import_uploaded
+
+            progress = start_tracked(import_uploaded, _("Importing %(name)s") % {"name": name},
+                                     owner=user, kind=form.cleaned_data["kind"], path=path,
+                                     name=name, user_id=user.pk,
+                                     dataset_slug=form.cleaned_data["dataset"],
+                                     cleanup=cleanup)
+            return redirect("core:progress", key=progress.key)
+    return render(request, "infrastructure/pages/import.html", {
+        "form": form, "runs": policy.import_runs(request.user)[:20],
+        "unresolved": policy.unresolved_names(request.user)[:50],
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- the panel on core's country page --------------------------------------------------------
+
+
+def country_panel(request: HttpRequest, country: Country) -> str | None:
+    """Cables, min-cut and single points of failure of the country, for core's page."""
+    dataset = queries.active_dataset(request.user)
+    if dataset is None:
+        return None
+    row = queries.country_resilience(dataset, country.code)
+    if row is None:
+        return None
+    names = analysis.unit_names(dataset)
+    return render_to_string("infrastructure/partials/country_panel.html", {
+        "country": country, "row": row,
+        "spofs": [names.get(u, u) for u in row["single_points_of_failure"]],
+    }, request=request)

@@ -1,0 +1,178 @@
+"""Pages: the atlas, country, cable, scenario and planner views, with owner and outsider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from cybercommons.infrastructure import services
+from cybercommons.infrastructure.models import Cable, Dataset, PlannerRun, Scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_the_atlas_shows_the_map_and_the_most_exposed_countries(sample: Dataset) -> None:
+    response = _client().get("/infrastructure/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<svg" in body and "Sample Pacific network" in body
+    assert "/infrastructure/countries/NU/" in body
+
+
+def test_the_atlas_says_when_nothing_is_imported(countries: None) -> None:
+    response = _client().get("/infrastructure/")
+    assert response.status_code == 200
+    assert "No network data has been imported yet." in response.content.decode()
+
+
+def test_the_csv_downloads_hold_the_scores(sample: Dataset) -> None:
+    response = _client().get("/infrastructure/resilience.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("country,name,score")
+    assert any(line.startswith("TO,") and "sample-tonga-cable" in line for line in lines)
+    assert "sample-suva" in _client().get("/infrastructure/landing-points.csv").content.decode()
+    assert "Tasman Sample Link" in _client().get("/infrastructure/cables.csv").content.decode()
+
+
+def test_the_country_page_explains_the_weak_points(sample: Dataset) -> None:
+    body = _client().get("/infrastructure/countries/to/").content.decode()
+    assert "Tonga Sample Cable" in body and "Single points of failure" in body
+    assert "Nuku&#x27;alofa (sample)" in body
+
+
+def test_unknown_countries_cables_and_scenarios_are_not_found(sample: Dataset) -> None:
+    client = _client()
+    assert client.get("/infrastructure/countries/QQ/").status_code == 404
+    assert client.get("/infrastructure/cables/999999/").status_code == 404
+    assert client.get("/infrastructure/scenarios/ready/atlantis/").status_code == 404
+    assert client.get(
+        "/infrastructure/scenarios/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_the_cable_page_lists_landings_segments_and_dependents(sample: Dataset) -> None:
+    cable = Cable.objects.get(source_id="sample-tonga-cable")
+    body = _client().get(f"/infrastructure/cables/{cable.pk}/").content.decode()
+    assert "Suva (sample)" in body and "Single point of failure for" in body
+    assert "sample-tonga-cable#s0" in body
+    assert "Tonga Sample" in _client().get("/infrastructure/cables/?q=tonga").content.decode()
+
+
+def test_the_core_country_page_shows_the_infrastructure_panel(sample: Dataset) -> None:
+    body = _client().get("/countries/TO/").content.decode()
+    assert "Minimum cable cut" in body and "Tonga Sample Cable" in body
+
+
+def test_the_builder_runs_a_cut_without_saving(sample: Dataset) -> None:
+    response = _client().post("/infrastructure/scenarios/new/", {
+        "kind": "cut", "cables": "Tonga Sample Cable", "level": "cable"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Cut off:" in body and "TO" in body
+    assert not Scenario.objects.filter(title="").exists()
+
+
+def test_the_builder_reports_bad_input(sample: Dataset) -> None:
+    response = _client().post("/infrastructure/scenarios/new/", {
+        "kind": "storm", "level": "cable", "spacing_km": "1", "trials": "10"})
+    assert response.status_code == 400
+    assert "repeater_spacing_km must lie in" in response.content.decode()
+
+
+def test_a_signed_in_person_saves_a_scenario(sample: Dataset, cast: Any) -> None:
+    response = _client(cast.owner).post("/infrastructure/scenarios/new/", {
+        "kind": "region", "bbox": "-176, -22, -174.5, -20", "level": "cable",
+        "title": "Tongatapu box", "save": "on"})
+    scenario = Scenario.objects.get(title="Tongatapu box")
+    assert response.status_code == 302
+    assert response["Location"] == f"/infrastructure/scenarios/{scenario.public_id}/"
+
+
+def test_a_private_scenario_is_hidden_from_outsiders(sample: Dataset, cast: Any) -> None:
+    scenario = services.save_scenario(cast.owner, title="Private cut", kind="cut",
+                                      parameters={"cables": ["sample-tonga-cable"]})
+    url = f"/infrastructure/scenarios/{scenario.public_id}/"
+    assert _client(cast.owner).get(url).status_code == 200
+    assert _client(cast.outsider).get(url).status_code == 404
+    assert _client().get(url).status_code == 404
+    assert _client(cast.outsider).get(
+        f"/infrastructure/scenarios/{scenario.public_id}.csv").status_code == 404
+    assert "Private cut" not in _client(cast.outsider).get(
+        "/infrastructure/scenarios/").content.decode()
+    response = _client(cast.outsider).post(
+        f"/infrastructure/scenarios/{scenario.public_id}/share/", {"is_public": "on"})
+    assert response.status_code == 404
+    assert not Scenario.objects.get(pk=scenario.pk).is_public
+
+
+def test_a_public_scenario_is_shareable_and_comparable(sample: Dataset, cast: Any) -> None:
+    first = services.save_scenario(cast.owner, title="Tonga cut", kind="cut", is_public=True,
+                                   parameters={"cables": ["sample-tonga-cable"]})
+    second = services.save_scenario(cast.owner, title="Samoa cut", kind="cut", is_public=True,
+                                    parameters={"cables": ["sample-samoa-link"]})
+    assert _client().get(f"/infrastructure/scenarios/{first.public_id}/").status_code == 200
+    csv_body = _client().get(f"/infrastructure/scenarios/{first.public_id}.csv").content
+    assert b"TO,Tonga" in csv_body
+    body = _client().get(f"/infrastructure/scenarios/compare/?a={first.public_id}"
+                         f"&b={second.public_id}").content.decode()
+    assert "Tonga cut" in body and "Samoa cut" in body and "<svg" in body
+
+
+def test_ready_events_run_in_one_click_at_both_levels(sample: Dataset, cast: Any) -> None:
+    for level in ("cable", "segment"):
+        response = _client().get(f"/infrastructure/scenarios/ready/red-sea-2024/?level={level}")
+        assert response.status_code == 200
+        assert "absent from the data" in response.content.decode()
+    response = _client(cast.owner).post("/infrastructure/scenarios/ready/tonga-2022/save/",
+                                        {"level": "cable"})
+    assert response.status_code == 302
+    assert Scenario.objects.filter(created_by=cast.owner, kind="ready").exists()
+
+
+def test_the_planner_page_runs_a_plan(sample: Dataset, cast: Any) -> None:
+    assert _client().get("/infrastructure/planner/").status_code == 200
+    candidate_ids = [str(c) for c in
+                     services.policy.candidates(cast.owner).values_list("pk", flat=True)]
+    response = _client(cast.owner).post("/infrastructure/planner/", {
+        "budget": "30", "objective": "capped_min_cut", "candidate": candidate_ids})
+    run = PlannerRun.objects.get()
+    assert response["Location"] == f"/infrastructure/planner/{run.public_id}/"
+    body = _client(cast.owner).get(response["Location"]).content.decode()
+    assert "Sample Niue–Tonga cable" in body and "<svg" in body
+    assert _client(cast.outsider).get(response["Location"]).status_code == 404
+    assert _client().post("/infrastructure/planner/", {"budget": "30"}).status_code == 403
+
+
+def test_a_candidate_is_added_from_the_planner_page(sample: Dataset, cast: Any) -> None:
+    response = _client(cast.owner).post("/infrastructure/planner/candidates/", {
+        "name": "Samoa–Tonga link", "kind": "cable", "cost": "12", "endpoints": "WS, TO"})
+    assert response.status_code == 302
+    assert services.policy.candidates(cast.owner).filter(name="Samoa–Tonga link").exists()
+    assert not services.policy.candidates(cast.outsider).filter(
+        name="Samoa–Tonga link").exists()
+
+
+def test_the_import_page_is_for_staff(sample: Dataset, cast: Any) -> None:
+    assert _client(cast.outsider).get("/infrastructure/import/").status_code == 403
+    assert _client(cast.staff).get("/infrastructure/import/").status_code == 200
+
+
+def test_staff_import_from_the_page_runs_as_a_tracked_task(countries: None, cast: Any,
+                                                           tmp_path: Any) -> None:
+    from tests.infrastructure.snapshots import v3_snapshot
+
+    folder = v3_snapshot(tmp_path)
+    client = _client(cast.staff)
+    with pytest.MonkeyPatch.context():
+        response = client.post("/infrastructure/import/", {
+            "kind": "telegeography-v3", "path": str(folder)})
+    assert response.status_code == 302 and response["Location"].startswith("/progress/")
