@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -124,13 +125,25 @@ def database_child(data: Path) -> None:
     results = []
     for label in ("insert", "re-import"):
         for path, _reader in indicator_files(data):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             run = services.import_file(None, import_kind(path), path, system=True)
             seconds = time.perf_counter() - start
             results.append({"pass": label, "file": short_name(path),
                             "rows": run.rows_written, "created": run.created,
-                            "updated": run.updated, "seconds": seconds})
+                            "updated": run.updated, "seconds": seconds,
+                            "cpu": time.process_time() - cpu})
     print(json.dumps({"vendor": connection.vendor, "results": results}))
+
+
+def drop_scratch(folder: str, pg_url: str) -> None:
+    """Remove the scratch data folder and, for PostgreSQL, the scratch database."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if pg_url:
+        import psycopg
+
+        base, _, name = pg_url.rpartition("/")
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def database_figures(data: Path, backends: list[str], pg_url: str) -> None:
@@ -148,9 +161,12 @@ def database_figures(data: Path, backends: list[str], pg_url: str) -> None:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 conn.execute(f'CREATE DATABASE "{name}"')
             env["DATABASE_URL"] = pg_url
-        completed = subprocess.run(
-            [sys.executable, __file__, "--child", "--data", str(data)],
-            env=env, capture_output=True, text=True, check=True)
+        try:
+            completed = subprocess.run(
+                [sys.executable, __file__, "--child", "--data", str(data)],
+                env=env, capture_output=True, text=True, check=True)
+        finally:
+            drop_scratch(folder, pg_url if backend == "postgres" else "")
         report = json.loads(completed.stdout.strip().splitlines()[-1])
         print()
         print(f"Into the database: {report['vendor']}")
@@ -165,8 +181,10 @@ def database_figures(data: Path, backends: list[str], pg_url: str) -> None:
                       f"{r['updated']:7d} {r['seconds']:7.3f} {r['rows'] / r['seconds']:9,.0f}")
             total = sum(r["rows"] for r in rows)
             seconds = sum(r["seconds"] for r in rows)
+            cpu = sum(r["cpu"] for r in rows)
             print(f"{label:10} {'all ' + str(len(rows)) + ' files':42} {total:7d} {'':7} {'':7} "
-                  f"{seconds:7.3f} {total / seconds:9,.0f}")
+                  f"{seconds:7.3f} {total / seconds:9,.0f}   (importer process: "
+                  f"{cpu:.2f} CPU-s, {total / cpu:,.0f} rows per CPU-s)")
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -170,11 +171,17 @@ def database_child(data: Path, repeat: int) -> None:
     results = []
     for code in ("itu-idi-2023", "open-connectivity"):
         row = StoredDefinition.objects.get(code=code)
+        cpu_timings = []
+        for _ in range(repeat):
+            cpu = time.process_time()
+            queries.compute(row)
+            cpu_timings.append(time.process_time() - cpu)
         seconds = median_seconds(lambda row=row: queries.compute(row), repeat)
         result = queries.compute(row)
         ranking = median_seconds(lambda row=row: queries.ranking(None, row), repeat)
         results.append({
             "index": code, "seconds": seconds, "ranking_seconds": ranking,
+            "cpu_seconds": statistics.median(cpu_timings),
             "country_years": len(result.geos) * len(result.years),
             "scored": int((~np.isnan(result.overall)).sum())})
     print(json.dumps({"vendor": connection.vendor,
@@ -182,11 +189,23 @@ def database_child(data: Path, repeat: int) -> None:
                       "results": results}))
 
 
+def drop_scratch(folder: str, pg_url: str) -> None:
+    """Remove the scratch data folder and, for PostgreSQL, the scratch database."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if pg_url:
+        import psycopg
+
+        base, _, name = pg_url.rpartition("/")
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def database_figures(data: Path, repeat: int, backends: list[str], pg_url: str) -> None:
     """Run the database part for each backend, each in its own process."""
     for backend in backends:
         env = dict(os.environ)
-        env["CYBERCOMMONS_DATA_DIR"] = tempfile.mkdtemp(prefix="econ-index-bench-")
+        folder = tempfile.mkdtemp(prefix="econ-index-bench-")
+        env["CYBERCOMMONS_DATA_DIR"] = folder
         env.pop("DATABASE_URL", None)
         if backend == "postgres":
             import psycopg
@@ -196,16 +215,20 @@ def database_figures(data: Path, repeat: int, backends: list[str], pg_url: str) 
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 conn.execute(f'CREATE DATABASE "{name}"')
             env["DATABASE_URL"] = pg_url
-        completed = subprocess.run(
-            [sys.executable, __file__, "--child", "--data", str(data), "--repeat", str(repeat)],
-            env=env, capture_output=True, text=True, check=True)
+        try:
+            completed = subprocess.run(
+                [sys.executable, __file__, "--child", "--data", str(data), "--repeat",
+                 str(repeat)], env=env, capture_output=True, text=True, check=True)
+        finally:
+            drop_scratch(folder, pg_url if backend == "postgres" else "")
         report = json.loads(completed.stdout.strip().splitlines()[-1])
         print(f"4. from the database ({report['vendor']}, "
               f"{report['observations']:,} observations stored: the real files plus the "
               f"dense IDI panel of run 1 without its Internet-use column)")
         for r in report["results"]:
             print(f"   {r['index']}: {r['country_years']:,} country-years, {r['scored']:,} "
-                  f"scored; read + panel + compute median {r['seconds'] * 1000:.0f} ms "
+                  f"scored; read + panel + compute median {r['seconds'] * 1000:.0f} ms wall, "
+                  f"{r['cpu_seconds'] * 1000:.0f} ms CPU "
                   f"(goal < 1 s: {'met' if r['seconds'] < 1 else 'NOT met'}); ranking page "
                   f"query {r['ranking_seconds'] * 1000:.0f} ms")
 

@@ -24,8 +24,8 @@ from sec_common import TAXII, indicators, make_collection, medallion_client, set
 LIMIT = 1000
 
 
-def fill(collection_url: str, count: int) -> tuple[object, list[datetime]]:
-    """Write ``count`` versions; returns the collection and every 1000th date_added."""
+def fill(collection_url: str, count: int) -> object:
+    """Write ``count`` versions into the collection; returns the collection."""
     from django.db import transaction
 
     from cybercommons.core.models import Organisation, User
@@ -36,7 +36,6 @@ def fill(collection_url: str, count: int) -> tuple[object, list[datetime]]:
     org = Organisation.objects.get(slug="bench-cert")
     user = User.objects.get(username="bench")
     start = datetime(2025, 1, 1, tzinfo=UTC)
-    marks: list[datetime] = []
     made = 0
     t0 = time.perf_counter()
     while made < count:
@@ -47,8 +46,6 @@ def fill(collection_url: str, count: int) -> tuple[object, list[datetime]]:
             kind = "indicator" if made % 10 else "malware"
             stix_id = obj["id"].replace("indicator", kind)
             added = start + timedelta(microseconds=made)
-            if made % LIMIT == 0:
-                marks.append(added)
             obj["type"], obj["id"] = kind, stix_id
             rows.append({
                 "collection_id": collection.pk, "seq": made, "date_added": added,
@@ -68,7 +65,7 @@ def fill(collection_url: str, count: int) -> tuple[object, list[datetime]]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"filled {count:,} versions in {time.perf_counter() - t0:.1f} s")
-    return collection, marks
+    return collection
 
 
 def token_at(collection: object, params: dict[str, str], seq: int, added: datetime) -> str:
@@ -106,34 +103,32 @@ def main() -> None:
     from django.test import Client
 
     url, token = make_collection()
-    collection, marks = fill(url, args.objects)
+    collection = fill(url, args.objects)
     client = Client(headers={"Accept": TAXII, "Authorization": "Bearer " + token})
-    pages = len(marks)
     print(f"\n## Cybercommons on {connection.vendor}, {args.objects:,} versions, limit {LIMIT}")
     print(f"{'filter':28} {'page':>8} {'ms (median)':>12} {'objects':>8}")
-    middle_added = marks[pages // 2 - 1]
-    cases = [("none", {}), ("match[type]=malware", {"match[type]": "malware"}),
-             ("added_after=middle", {"added_after": middle_added.strftime(
-                 "%Y-%m-%dT%H:%M:%S.%fZ")})]
-    for label, params in cases:
+    half = args.objects // 2
+    cases = [
+        # (label, filters, rows selected, seq of the k-th selected row)
+        ("none", {}, args.objects, lambda k: k),
+        ("match[type]=malware", {"match[type]": "malware"}, args.objects // 10,
+         lambda k: k * 10),
+        ("added_after=middle", {"added_after": (datetime(2025, 1, 1, tzinfo=UTC) + timedelta(
+            microseconds=half)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}, args.objects - half,
+         lambda k: half + k),
+    ]
+    for label, params, selected, seq_of in cases:
         base = {**params, "limit": str(LIMIT)}
         ms, n = timed(lambda base=base: client.get(url, base), args.repeat)
         print(f"{label:28} {1:>8} {ms:>12.1f} {n:>8}")
-        for page in (pages // 2, pages - 1):
-            # The position after page - 1 full pages of this filter's rows.
-            if label.startswith("match"):
-                seq = (page - 1) * LIMIT * 10
-            elif label.startswith("added"):
-                seq = pages // 2 * LIMIT + (page - pages // 2) * LIMIT
-                if seq >= args.objects:
-                    continue
-            else:
-                seq = (page - 1) * LIMIT
-            if seq <= 0 or seq >= args.objects:
+        last_page = max(1, selected // LIMIT)
+        for page in sorted({last_page // 2, last_page}):
+            if page <= 1:
                 continue
+            # A client following next from page 1 holds this token when it asks for page.
+            seq = seq_of((page - 1) * LIMIT)
             added = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(microseconds=seq)
-            next_token = token_at(collection, params, seq, added)
-            query = {**base, "next": next_token}
+            query = {**base, "next": token_at(collection, params, seq, added)}
             ms, n = timed(lambda query=query: client.get(url, query), args.repeat)
             print(f"{label:28} {page:>8} {ms:>12.1f} {n:>8}")
 

@@ -38,6 +38,7 @@ class Peer:
     refuse_rfc9421: bool = False
     status: int | None = None
     private_key: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
     public_key: str = ""
 
     def __post_init__(self) -> None:
@@ -81,6 +82,12 @@ class Peer:
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
+                elif self.path in peer.files:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(peer.files[self.path])))
+                    self.end_headers()
+                    self.wfile.write(peer.files[self.path])
                 else:
                     self.send_response(404)
                     self.end_headers()

@@ -255,3 +255,27 @@ def test_the_outbox_lists_public_works_as_create_activities(cast, client):
     assert outbox["totalItems"] == 1
     page = json.loads(client.get("/ap/actors/museum-of-sound/outbox?page=1").content)
     assert page["orderedItems"][0]["object"]["id"].endswith(str(work.uuid))
+
+
+def test_a_received_image_matching_a_list_holds_the_remote_work(cast, client, peer):
+    from cybercommons.exchange.kernel import pdq
+    from tests.exchange.conftest import drawn_image
+
+    listed, other = drawn_image(31), drawn_image(32)
+    services.import_hash_list(cast.moderator, name="l", lines=[pdq.hash_image(listed).hex])
+    peer.files = {"/media/a.png": listed, "/media/b.png": other}
+    for number, name in ((1, "a"), (2, "b")):
+        note = {"id": f"{peer.base}/notes/{number}", "type": "Note", "attributedTo": peer.actor,
+                "name": f"Picture {name}", "content": "<p>x</p>",
+                "attachment": [{"type": "Document", "mediaType": "image/png",
+                                "url": f"{peer.base}/media/{name}.png"}]}
+        assert post(client, peer, SHARED, peer.activity("Create", note)) == 202
+    inbound.process_pending()
+    held = RemoteWork.objects.get(name="Picture a")
+    shown = RemoteWork.objects.get(name="Picture b")
+    assert held.held
+    assert not shown.held
+    assert shown.image_hashes[0]["hash"] == pdq.hash_image(other).hex
+    page = client.get("/exchange/federated/").content.decode()
+    assert "Picture b" in page
+    assert "Picture a" not in page

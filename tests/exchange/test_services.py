@@ -150,3 +150,25 @@ def test_deleting_a_work_removes_it(cast):
     work = make_work(cast)
     services.delete_work(cast.owner, work)
     assert not Work.objects.filter(pk=work.pk).exists()
+
+
+def test_the_century_facet_agrees_with_the_calendar(cast):
+    """1-100 is the 1st century, 2000 the 20th, 2001 the 21st; -1 to -100 the 1st BCE."""
+    from cybercommons.exchange.models import century_of
+
+    years = [1, 100, 101, 1900, 2000, 2001, -1, -100, -101, -450]
+    for year in years:
+        make_work(cast, publish=True, year_start=year)
+    make_work(cast, publish=True)  # no year: no century
+    found = queries.search(cast.outsider, queries.Filters())
+    counted = {int(f.value): f.count for f in found.facets["century"]}
+    expected: dict[int, int] = {}
+    for year in years:
+        expected[century_of(year)] = expected.get(century_of(year), 0) + 1
+    assert counted == expected
+    assert counted[1] == 2
+    assert counted[21] == 1
+    assert counted[-1] == 2
+    assert counted[-2] == 1
+    assert queries.search(cast.outsider, queries.Filters(century=-1)).works.count() == 2
+    assert queries.search(cast.outsider, queries.Filters(century=20)).works.count() == 2

@@ -19,7 +19,7 @@ def fresh_network_cache() -> Iterator[None]:
     yield
     try:
         from cybercommons.infrastructure import network
-    except Exception:  # noqa: BLE001 - kernel runs have no Django settings
+    except Exception:
         return
     network.forget()
 

@@ -69,7 +69,8 @@ def test_it_reimports_the_real_v3_snapshot_without_duplicates(
     after = (Cable.objects.count(), LandingPoint.objects.count(), CableLanding.objects.count(),
              Segment.objects.count())
     assert after == before
-    assert counts["cables_created"] == 0 and counts["cables_updated"] == 0
+    assert counts["cables_created"] == 0
+    assert counts["cables_updated"] == 0
     assert counts["landing_points_created"] == 0
     assert Dataset.objects.get().revision == revision + 1
 
@@ -92,7 +93,8 @@ def test_it_keeps_an_unknown_country_name_for_review(countries: None, tmp_path: 
     services.import_file(None, "telegeography-v3", v3_snapshot(tmp_path, broken=True),
                          system=True)
     point = LandingPoint.objects.get(source_id="atlantis-1")
-    assert point.country is None and point.raw_country == "Atlantis"
+    assert point.country is None
+    assert point.raw_country == "Atlantis"
     review = UnresolvedName.objects.get()
     assert (review.source_name, review.record_id) == ("Atlantis", "atlantis-1")
     assert "Atlantis" in review.reason
@@ -101,11 +103,13 @@ def test_it_keeps_an_unknown_country_name_for_review(countries: None, tmp_path: 
 def test_it_maps_names_and_counts_landings_on_a_small_snapshot(
         countries: None, tmp_path: Path) -> None:
     counts = _import("telegeography-v3", v3_snapshot(tmp_path))
-    assert counts["cables_created"] == 2 and counts["landings"] == 4
+    assert counts["cables_created"] == 2
+    assert counts["landings"] == 4
     assert dict(LandingPoint.objects.values_list("source_id", "country_id")) == {
         "suva": "FJ", "nukualofa": "TO", "apia": "WS"}
     cable = Cable.objects.get(source_id="fj-to")
-    assert cable.length_km == 1234 and cable.owners == ["A", "B"]
+    assert cable.length_km == 1234
+    assert cable.owners == ["A", "B"]
     assert len(cable.route) == 2
 
 
@@ -133,10 +137,12 @@ def test_it_imports_a_peeringdb_export_idempotently(countries: None, tmp_path: P
     }), encoding="utf-8")
     first = services.import_file(None, "peeringdb", path, system=True)
     second = services.import_file(None, "peeringdb", path, system=True)
-    assert IXP.objects.count() == 2 and Facility.objects.count() == 1
+    assert IXP.objects.count() == 2
+    assert Facility.objects.count() == 1
     assert IXP.objects.get(source_id="1").facilities.get().name == "Sample DC"
     assert IXP.objects.get(source_id="2").country is None
-    assert first.counts["exchange_created"] == 2 and second.counts["exchange_updated"] == 2
+    assert first.counts["exchange_created"] == 2
+    assert second.counts["exchange_updated"] == 2
     assert first.counts["skipped"] == 2  # the row without id and the dangling ixfac
 
 
@@ -147,7 +153,8 @@ def test_it_imports_links_from_csv_and_geojson(sample: Dataset, tmp_path: Path) 
                         "l2,Broken,Atlantis,TO,\n"
                         "l3,Same,FJ,Fiji,\n", encoding="utf-8")
     run = services.import_file(None, "csv", csv_path, system=True)
-    assert run.counts["links_created"] == 1 and run.counts["skipped"] == 2
+    assert run.counts["links_created"] == 1
+    assert run.counts["skipped"] == 2
     geo_path = tmp_path / "links.geojson"
     geo_path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"id": "g1", "country_a": "Papua New Guinea",

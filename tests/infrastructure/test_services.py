@@ -47,8 +47,10 @@ def test_cutting_the_tonga_cable_cuts_tonga_off(sample: Dataset) -> None:
     out = analysis.run(sample, "cut", {"cables": ["Tonga Sample Cable"]})
     assert out["newly_cut_off"] == ["TO"]
     rows = {r["country"]: r for r in out["countries"]}
-    assert rows["TO"]["min_cut_before"] == 1 and rows["TO"]["min_cut_after"] == 0
-    assert rows["FJ"]["links_lost"] == 1 and not rows["FJ"]["cut_off"]
+    assert rows["TO"]["min_cut_before"] == 1
+    assert rows["TO"]["min_cut_after"] == 0
+    assert rows["FJ"]["links_lost"] == 1
+    assert not rows["FJ"]["cut_off"]
     assert out["population_cut_off"] == 100_000
     assert out["population_affected"] == 100_000 + 900_000
 
@@ -75,7 +77,8 @@ def test_a_ready_scenario_notes_cables_absent_from_the_sample(sample: Dataset) -
 def test_a_storm_without_exposed_cables_cuts_nothing(sample: Dataset) -> None:
     # Every sample cable lies below 40 degrees of latitude.
     out = analysis.run(sample, "storm", {"trials": 200, "level": "cable"})
-    assert out["trials"] == 200 and out["expected_countries_cut_off"] == 0
+    assert out["trials"] == 200
+    assert out["expected_countries_cut_off"] == 0
     assert out["histogram"] == [200]
 
 
@@ -151,7 +154,8 @@ def test_the_planner_buys_the_best_set_within_the_budget(sample: Dataset, cast: 
     # The Niue–Tonga cable lifts Niue, Tonga and the Cooks to two paths each (+3); the
     # Tuvalu ground station adds one more for the remaining 5.
     assert names == {"Sample Niue–Tonga cable", "Sample Tuvalu ground station"}
-    assert result["total_cost"] == 30 and result["exact_gain"] == 4
+    assert result["total_cost"] == 30
+    assert result["exact_gain"] == 4
     marginal = {c["name"]: c["marginal_value"] for c in result["chosen"]}
     assert marginal == {"Sample Niue–Tonga cable": 3, "Sample Tuvalu ground station": 1}
     assert run.pk is not None
@@ -173,4 +177,5 @@ def test_a_candidate_with_an_unknown_landing_point_is_refused(sample: Dataset,
     created = services.create_candidate(cast.owner, name="Samoa ground station",
                                         kind="ground_station", cost=3,
                                         links={"country": "WS"})
-    assert created.pk and not created.is_public
+    assert created.pk
+    assert not created.is_public

@@ -171,3 +171,15 @@ def test_the_import_page_takes_a_stix_bundle(world: World) -> None:
 def test_forms_need_a_signed_in_person(world: World) -> None:
     for url in ("/security/indicators/new/", "/security/import/", "/security/subscriptions/"):
         assert Client().get(url).status_code == 302
+
+
+def test_running_a_subscription_enqueues_it_with_a_progress_page(world: World) -> None:
+    subscription = services.create_subscription(
+        world.alice, organisation=world.cert, name="Partner feed", direction="pull",
+        local_collection=world.collection,
+        remote_collection_url="https://taxii.example.org/taxii2/root/collections/x/")
+    response = signed_in(world.alice).post(f"/security/subscriptions/{subscription.pk}/run/")
+    assert response.status_code == 302
+    assert "/progress/" in response["Location"]
+    outsider = signed_in(world.mallory).post(f"/security/subscriptions/{subscription.pk}/run/")
+    assert outsider.status_code == 404

@@ -16,6 +16,7 @@ from django.db.models import Count, Max
 from cybercommons.core.models import Country
 from cybercommons.core.policy import Viewer
 from cybercommons.economy import policy
+from cybercommons.economy.importers.store import collector_paused
 from cybercommons.economy.kernel import affordability as afford
 from cybercommons.economy.kernel import matching, progress
 from cybercommons.economy.kernel.composite import (
@@ -89,13 +90,21 @@ def panel_for(definition: KernelDefinition) -> Panel:
         indicator_id__in=list(ids), breakdown_key="", geo_kind=GeoKind.COUNTRY.value,
     ).values_list("indicator_id", "geo", "year", "value").order_by()
     # The queryset's own SQL, run on a plain cursor: no per-row converters, since these
-    # four columns come back from every backend as int, str, int and float.
+    # four columns come back from every backend as int, str, int and float. The collector
+    # is paused: the rows are many short-lived tuples, none cyclic.
     sql, params = query.query.get_compiler(using=query.db).as_sql()
-    with connection.cursor() as cursor:
+    with collector_paused(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not rows:
-        return empty
+        if not rows:
+            return empty
+        return _arrange(rows, ids, column_of, definition)
+
+
+def _arrange(rows: list[tuple[Any, ...]], ids: dict[int, str],
+             column_of: dict[str, tuple[int, int]], definition: KernelDefinition) -> Panel:
+    import numpy as np
+
     indicator_ids, geo_codes, years, values = zip(*rows, strict=True)
     # Vectorised from here: numpy sorts the codes in C, where a dict lookup per row in
     # Python cost as much as reading the rows.

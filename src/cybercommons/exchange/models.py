@@ -99,9 +99,10 @@ class Work(models.Model):
 
 
 def century_of(year: int) -> int:
+    """1-100 is century 1, 2001 century 21; -1 to -100 (BCE) is century -1, 0 counts as -1."""
     if year > 0:
         return (year - 1) // 100 + 1
-    return -((-year) // 100 + 1)
+    return -(max(-year - 1, 0) // 100 + 1)
 
 
 class WorkText(models.Model):
@@ -516,6 +517,9 @@ class RemoteWork(models.Model):
     attribution = models.TextField(blank=True)
     url = models.URLField(max_length=500, blank=True)
     limited = models.BooleanField(default=False)
+    # An attached image matched a hash list: hidden from everyone but moderators.
+    held = models.BooleanField(default=False)
+    image_hashes = models.JSONField(default=list, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     data = models.JSONField(default=dict)
     received_at = models.DateTimeField(default=timezone.now)

@@ -107,7 +107,7 @@ def exhibitions(viewer: Viewer) -> QuerySet[Exhibition]:
 def remote_works(viewer: Viewer) -> QuerySet[RemoteWork]:
     """Works received from other servers: not deleted; limited servers only for moderators."""
     qs = RemoteWork.objects.filter(deleted_at__isnull=True)
-    return qs if is_moderator(viewer) else qs.filter(limited=False)
+    return qs if is_moderator(viewer) else qs.filter(limited=False, held=False)
 
 
 def hash_lists(viewer: Viewer) -> QuerySet[HashList]:

@@ -4,12 +4,13 @@ search with facets, work and exhibition pages, the moderation queue."""
 from __future__ import annotations
 
 import uuid as uuid_module
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, When
 from django.db.models.expressions import RawSQL
 
 from cybercommons.core.models import Country
@@ -24,7 +25,6 @@ from cybercommons.exchange.models import (
     Work,
     WorkKind,
     WorkText,
-    century_of,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -72,7 +72,8 @@ def matching_sql(terms: list[str]) -> tuple[str, list[Any]]:
 def _century_range(century: int) -> tuple[int, int]:
     if century > 0:
         return (century - 1) * 100 + 1, century * 100
-    return century * 100, century * 100 + 99
+    # BCE: century -1 holds -100 to 0 (year 0 counts as 1 BCE), century -2 holds -200 to -101.
+    return century * 100, 0 if century == -1 else century * 100 + 99
 
 
 def _filtered(viewer: policy.Viewer, filters: Filters, terms: list[str]) -> QuerySet[Work]:
@@ -97,31 +98,50 @@ def _filtered(viewer: policy.Viewer, filters: Filters, terms: list[str]) -> Quer
 
 
 def facets(qs: QuerySet[Work]) -> dict[str, list[Facet]]:
-    """Counts of the result set by language, country, type, licence and century."""
-    ids = qs.values("pk")
+    """Counts of the result set by language, country, type, licence and century.
+
+    Two queries whatever the number of facets: one groups the matching works by every
+    combination of (country, type, licence, century) — a few thousand rows at most — and
+    the counts per facet are summed from it; the other counts works per language of their
+    texts. Each query evaluates the full-text match once.
+    """
+    century = Case(
+        When(year_start__gt=0, then=(F("year_start") - 1) / 100 + 1),
+        default=-((0 - F("year_start") - 1) / 100 + 1),
+        output_field=IntegerField(),
+    )
+    combos = (qs.order_by().annotate(century_bucket=century)
+              .values_list("country_id", "kind", "licence", "century_bucket")
+              .annotate(n=Count("pk")))
+    countries: Counter[str] = Counter()
+    kinds_count: Counter[str] = Counter()
+    licences_count: Counter[str] = Counter()
+    centuries: Counter[int] = Counter()
+    for country, kind, licence, bucket, n in combos:
+        if country:
+            countries[country] += n
+        kinds_count[kind] += n
+        licences_count[licence] += n
+        if bucket is not None:  # works without a start year have no century
+            centuries[bucket] += n
     result: dict[str, list[Facet]] = {}
     languages = dict(settings.LANGUAGES)
-    by_language = (WorkText.objects.filter(work_id__in=ids).values("language")
+    by_language = (WorkText.objects.filter(work_id__in=qs.values("pk")).values("language")
                    .annotate(n=Count("work_id", distinct=True)).order_by("-n", "language"))
     result["language"] = [Facet(r["language"], str(languages.get(r["language"], r["language"])),
                                 r["n"]) for r in by_language]
-    rows: Any = (qs.order_by().exclude(country__isnull=True).values("country_id", "country__name")
-            .annotate(n=Count("pk")).order_by("-n", "country__name")[:30])
-    result["country"] = [Facet(r["country_id"], r["country__name"], r["n"]) for r in rows]
+    top = countries.most_common(30)
+    names = dict(Country.objects.filter(code__in=[c for c, _n in top])
+                 .values_list("code", "name"))
+    result["country"] = sorted((Facet(c, names.get(c, c), n) for c, n in top),
+                               key=lambda f: (-f.count, f.label))
     kinds = dict(WorkKind.choices)
-    rows = qs.order_by().values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-    result["kind"] = [Facet(r["kind"], str(kinds.get(r["kind"], r["kind"])), r["n"])
-                      for r in rows]
-    rows = qs.order_by().values("licence").annotate(n=Count("pk")).order_by("-n", "licence")
-    result["licence"] = [Facet(r["licence"], _licence_label(r["licence"]), r["n"])
-                         for r in rows]
-    centuries: dict[int, int] = {}
-    for year, n in qs.order_by().exclude(year_start__isnull=True).values_list(
-            "year_start").annotate(n=Count("pk")):
-        key = century_of(year)
-        centuries[key] = centuries.get(key, 0) + n
-    result["century"] = [Facet(str(c), century_label(c), n)
-                         for c, n in sorted(centuries.items())]
+    result["kind"] = sorted((Facet(k, str(kinds.get(k, k)), n) for k, n in kinds_count.items()),
+                            key=lambda f: (-f.count, f.value))
+    result["licence"] = sorted((Facet(code, _licence_label(code), n)
+                                for code, n in licences_count.items()),
+                               key=lambda f: (-f.count, f.value))
+    result["century"] = [Facet(str(c), century_label(c), n) for c, n in sorted(centuries.items())]
     return result
 
 

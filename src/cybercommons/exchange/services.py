@@ -79,6 +79,7 @@ class ExchangeAction(StrEnum):
     CASE_APPEALED = "exchange.case.appealed"
     CASE_VIEWED = "exchange.case.viewed"
     INSTANCE_POLICY_SET = "exchange.instance.policy_set"
+    REMOTE_WORK_HELD = "exchange.remote_work.held"
 
 
 def _federation() -> Any:

@@ -44,7 +44,7 @@ def rules_spec(results: Sequence[dict[str, Any]], official: str,
         yes, no = r["yes"]["value"], r["no"]["value"]
         share = yes / (yes + no) if yes + no else 0.0
         name = str(r.get("label", r["rule"]))
-        rows.append({"rule": name + (" ★" if r["rule"] == official else ""),
+        rows.append({"rule": ("★ " if r["rule"] == official else "") + name,
                      "share": round(100 * share, 1), "outcome": r["outcome"]})
     return {
         "$schema": SCHEMA,
@@ -54,7 +54,8 @@ def rules_spec(results: Sequence[dict[str, Any]], official: str,
         "layer": [
             {"mark": {"type": "bar"},
              "encoding": {
-                 "y": {"field": "rule", "type": "nominal", "sort": None, "title": None},
+                 "y": {"field": "rule", "type": "nominal", "sort": None, "title": None,
+                       "axis": {"labelLimit": 360}},
                  "x": {"field": "share", "type": "quantitative",
                        "title": _("% of the weight in favour"), "scale": {"domain": [0, 100]}},
                  "color": {"field": "outcome", "type": "nominal", "title": _("Outcome"),

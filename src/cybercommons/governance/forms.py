@@ -13,6 +13,7 @@ from cybercommons.governance.models import (
     Ballot,
     DecisionRule,
     Phase,
+    TranslationStatus,
     Visibility,
     VoteValue,
 )
@@ -74,6 +75,38 @@ def split_sections(text: str) -> list[tuple[str, str, str]]:
 class PhaseForm(forms.Form):
     phase = forms.ChoiceField(label=_("Move to phase"), choices=Phase.choices)
     note = forms.CharField(label=_("Note for the record"), required=False, max_length=500)
+
+
+class ScheduleForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    starts_on = forms.DateField(label=_("Starts (YYYY-MM-DD)"), required=False)
+    ends_on = forms.DateField(label=_("Ends (YYYY-MM-DD)"), required=False)
+
+
+class TranslationForm(forms.Form):
+    """Status plus a heading and a text field per section of the version."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=TranslationStatus.choices)
+
+    def __init__(self, *args: Any, sections: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section_keys = []
+        for section in sections:
+            self.section_keys.append(section.key)
+            self.fields[f"heading-{section.key}"] = forms.CharField(
+                label=_("Heading: %s") % section.heading, required=False, max_length=200)
+            self.fields[f"body-{section.key}"] = forms.CharField(
+                label=_("Text: %s") % section.heading, required=False,
+                widget=forms.Textarea(attrs={"rows": 4}))
+
+    def translated_sections(self) -> dict[str, dict[str, str]]:
+        out = {}
+        for key in self.section_keys:
+            heading = self.cleaned_data.get(f"heading-{key}", "").strip()
+            body = self.cleaned_data.get(f"body-{key}", "").strip()
+            if heading or body:
+                out[key] = {"heading": heading, "body": body}
+        return out
 
 
 class CommentForm(forms.Form):

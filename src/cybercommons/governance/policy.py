@@ -75,14 +75,21 @@ def is_convenor(user: Viewer, process: Process) -> bool:
     return core_policy.has_role(user, process.convenor, Role.EDITOR)
 
 
-def invitation_refusal(user: Viewer, process: Process) -> str | None:
-    """Why the person is not invited to take part, or None when they are."""
+def invitation_refusal(user: Viewer, process: Process,
+                       profile: Profile | None = None) -> str | None:
+    """Why the person is not invited to take part, or None when they are.
+
+    ``profile`` may be given when checking many processes for the same person.
+    """
     if not user.is_authenticated:
         return _("Log in to take part.")
     if is_convenor(user, process):
         return None
     assert isinstance(user, User)
-    profile = profile_of(user)
+    return _refusal_for(profile or profile_of(user), process)
+
+
+def _refusal_for(profile: Profile, process: Process) -> str | None:
     if process.invited_groups and profile.stakeholder_group not in process.invited_groups:
         return _("Your stakeholder group (%(group)s) is not invited to this consultation.") % {
             "group": profile.stakeholder_group}
@@ -101,8 +108,9 @@ def is_invited(user: Viewer, process: Process) -> bool:
 def processes(viewer: Viewer) -> QuerySet[Process]:
     """Public processes, and restricted ones to the people they invite.
 
-    Invitation rules are lists checked in Python; restricted processes are few, so the
-    ids a person may see are computed per request and the result stays a queryset.
+    Invitation rules are lists checked in Python against the person's profile (read once);
+    restricted processes are few, so the ids a person may see are computed per request
+    in a fixed number of queries and the result stays a queryset.
     """
     qs = Process.objects.select_related("convenor", "convenor__country")
     if viewer.is_authenticated and viewer.is_superuser:
@@ -110,8 +118,13 @@ def processes(viewer: Viewer) -> QuerySet[Process]:
     public = qs.filter(visibility=Visibility.PUBLIC)
     if not viewer.is_authenticated:
         return public
+    assert isinstance(viewer, User)
+    profile = profile_of(viewer)
+    convening = set(Membership.objects.filter(
+        user=viewer, role__in=[Role.EDITOR, Role.ADMIN]).values_list("organisation_id",
+                                                                      flat=True))
     visible = [p.pk for p in Process.objects.filter(visibility=Visibility.RESTRICTED)
-               .select_related("convenor") if is_invited(viewer, p)]
+               if p.convenor_id in convening or _refusal_for(profile, p) is None]
     return qs.filter(Q(visibility=Visibility.PUBLIC) | Q(pk__in=visible))
 
 

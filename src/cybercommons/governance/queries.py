@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from cybercommons.core.models import Country, StakeholderType, UNRegionalGroup
 from cybercommons.governance import policy, services
@@ -28,7 +29,7 @@ from cybercommons.governance.models import (
     Vote,
 )
 
-GROUP_LABELS = {**dict(StakeholderType.choices), INDIVIDUAL: "Individual"}
+GROUP_LABELS = {**dict(StakeholderType.choices), INDIVIDUAL: _("Individual")}
 REGION_LABELS = dict(UNRegionalGroup.choices)
 
 

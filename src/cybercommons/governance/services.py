@@ -244,9 +244,12 @@ def _notify(process: Process, kind: str, message: str, url: str) -> None:
     if not recipients:
         return
 
+    # Links in e-mail need the site's address; without one configured, the path is given.
+    link = str(getattr(settings, "CYBERCOMMONS_SITE_URL", "")).rstrip("/") + url
+
     def send() -> None:
         for address in recipients:
-            send_mail(process.title, f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL,
+            send_mail(process.title, f"{message}\n\n{link}", settings.DEFAULT_FROM_EMAIL,
                       [address], fail_silently=True)
 
     transaction.on_commit(send)

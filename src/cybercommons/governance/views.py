@@ -40,7 +40,9 @@ from cybercommons.governance.forms import (
     PhaseForm,
     PolisImportForm,
     ProcessForm,
+    ScheduleForm,
     StatementForm,
+    TranslationForm,
     VoteForm,
     split_sections,
 )
@@ -153,6 +155,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": queries.counts(process),
         "version": process.current_version,
         "phase_form": PhaseForm(initial={"phase": process.phase}),
+        "schedule_form": ScheduleForm(),
         "summary_html": render_markdown(process.summary),
         "decision": policy.decisions(request.user).filter(process=process).first(),
         "invited_groups": process.invited_groups, "invited_regions": process.invited_regions,
@@ -172,6 +175,21 @@ def phase_change(request: HttpRequest, slug: str) -> HttpResponse:
             note=form.cleaned_data["note"]), _("The phase was changed."))
     else:
         messages.error(request, _("Choose a phase."))
+    return redirect("governance:process", slug=slug)
+
+
+@login_required
+@require_POST
+def schedule_set(request: HttpRequest, slug: str) -> HttpResponse:
+    process = _process(request, slug)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: services.set_schedule(
+            core_policy.require_signed_in(request.user), process, form.cleaned_data["phase"],
+            starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"]),
+            _("The dates were saved."))
+    else:
+        messages.error(request, _("Give the dates as YYYY-MM-DD."))
     return redirect("governance:process", slug=slug)
 
 
@@ -204,6 +222,7 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
         sections.append({
             "section": section,
             "heading": (text or {}).get("heading") or section.heading,
+            "lang": language if (text or {}).get("body") else "",
             "html": render_markdown((text or {}).get("body") or section.body),
             "comments": list(section.comments.select_related("author")),
             "amendments": list(section.amendments.all()),
@@ -226,6 +245,38 @@ def _status(version: Any, code: str) -> str:
         if translation.language == code:
             return str(translation.get_status_display())
     return _("Missing")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def translation_edit(request: HttpRequest, slug: str, number: int,
+                     language: str) -> HttpResponse:
+    """The convenors' form for a version's translation into one UN language."""
+    process = _process(request, slug)
+    if not policy.is_convenor(request.user, process):
+        raise PermissionDenied(_("Only the convenors may edit translations."))
+    version = get_object_or_404(process.versions, number=number)
+    if language not in Language.values:
+        raise Http404(_("Not one of the six UN languages."))
+    held = Translation.objects.filter(version=version, language=language).first()
+    initial: dict[str, str] = {"status": held.status if held else "missing"}
+    for key, text in (held.sections if held else {}).items():
+        initial[f"heading-{key}"] = text.get("heading", "")
+        initial[f"body-{key}"] = text.get("body", "")
+    sections = list(version.sections.all())
+    form = TranslationForm(request.POST or None, initial=initial, sections=sections)
+    if request.method == "POST" and form.is_valid() and _attempt(
+            request, lambda: services.save_translation(
+                core_policy.require_signed_in(request.user), version, language,
+                status=form.cleaned_data["status"], sections=form.translated_sections()),
+            _("The translation was saved.")):
+        return redirect(reverse("governance:draft", args=[slug])
+                        + f"?v={number}&lang={language}")
+    context = _base_context(request, process)
+    context.update({"form": form, "version": version,
+                    "language_label": Language(language).label, "language": language,
+                    "sections": sections})
+    return render(request, "governance/pages/translation_form.html", context)
 
 
 @login_required
@@ -288,8 +339,29 @@ def amendment_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 def amendment_list(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process(request, slug)
     context = _base_context(request, process)
-    context["amendments"] = policy.amendments(request.user).filter(process=process)
+    amendments = policy.amendments(request.user).filter(process=process)
+    current = process.current_version
+    context["amendments"] = amendments
+    context["mergeable"] = [a for a in amendments if current is not None
+                            and a.version_id == current.pk and a.status in
+                            (AmendmentStatus.OPEN, AmendmentStatus.ACCEPTED)]
     return render(request, "governance/pages/amendment_list.html", context)
+
+
+@login_required
+@require_POST
+def amendments_merge(request: HttpRequest, slug: str) -> HttpResponse:
+    """Merge the chosen amendments into one new version (convenors)."""
+    process = _process(request, slug)
+    ids = [int(v) for v in request.POST.getlist("amendment") if v.isdigit()]
+    chosen = list(Amendment.objects.filter(process=process, pk__in=ids).select_related(
+        "section", "version"))
+    if _attempt(request, lambda: services.merge_amendments(
+            core_policy.require_signed_in(request.user), process, chosen,
+            note=request.POST.get("note", "")[:1000]),
+            _("The amendments were merged into a new version.")):
+        return redirect("governance:draft", slug=slug)
+    return redirect("governance:amendments", slug=slug)
 
 
 @require_GET
@@ -472,9 +544,22 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
                                                        decision.other_results[r]["outcome"])}
                   for r in decision.other_results]
         context["outcome_label"] = OUTCOME_LABELS.get(decision.outcome, decision.outcome)
+        context["parts"] = [(_part_label(name), part["yes"]["fraction"], part["no"]["fraction"])
+                            for name, part in decision.result.get("parts", {}).items()]
         context["others"] = others
         context["chart"] = render_svg(charts.rules_spec(others, decision.rule))
     return render(request, "governance/pages/result.html", context)
+
+
+def _part_label(name: str) -> str:
+    """A readable name for a part of a tally: a stakeholder group, a UN regional group
+    (hyphenated in ballot files), or one of the two majorities of a compound rule."""
+    labels: dict[str, Any] = {**queries.GROUP_LABELS, **queries.REGION_LABELS,
+                              "participants": gettext_lazy("Participants"),
+                              "stakeholder_groups": gettext_lazy("Stakeholder groups"),
+                              "developing_countries": gettext_lazy(
+                                  "Participants from LDCs, LLDCs and SIDS")}
+    return str(labels.get(name, labels.get(name.replace("-", "_"), name)))
 
 
 @require_GET

@@ -248,7 +248,7 @@ def _result_json(result: ScenarioResult, net: Network, loaded: stored.LoadedNetw
                  ) -> dict[str, Any]:
     names = country_names()
     cut_cables = sorted({net.units[u].parent or u for u in result.removed_units})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code in result.affected:
         impact = result.impacts[code]
         rows.append({
@@ -320,10 +320,10 @@ def _storm_json(net: Network, params: StormParameters, pop: Mapping[str, float],
             progress(done, params.trials)
     trials = params.trials
     names = country_names()
-    rows = [{"country": c, "name": names.get(c, c), "p_cut_off": round(p_cut[c] / trials, 6),
-             "mean_links_lost": round(links.get(c, 0.0) / trials, 4),
-             "population": pop.get(c)}
-            for c in sorted(p_cut) if p_cut[c] > 0 or links.get(c, 0.0) > 0]
+    rows: list[dict[str, Any]] = [
+        {"country": c, "name": names.get(c, c), "p_cut_off": round(p_cut[c] / trials, 6),
+         "mean_links_lost": round(links.get(c, 0.0) / trials, 4), "population": pop.get(c)}
+        for c in sorted(p_cut) if p_cut[c] > 0 or links.get(c, 0.0) > 0]
     rows.sort(key=lambda r: (-r["p_cut_off"], -r["mean_links_lost"], r["country"]))
     counts = np.concatenate(per_trial) if per_trial else np.zeros(0, dtype=np.int64)
     histogram = np.bincount(counts) if len(counts) else np.zeros(1, dtype=np.int64)
@@ -403,10 +403,10 @@ def plan(dataset: Dataset, candidates: list[CandidateProject], budget: float,
     by_pid = {f"cand:{c.pk}": c for c in candidates}
     base = resilience(dataset)["countries"]
     names = country_names()
-    chosen = [{"id": by_pid[p].pk, "name": by_pid[p].name, "kind": by_pid[p].kind,
-               "cost": by_pid[p].cost,
-               "marginal_value": round(result.marginal_value.get(p, 0.0), 4)}
-              for p in result.chosen]
+    chosen: list[dict[str, Any]] = [
+        {"id": by_pid[p].pk, "name": by_pid[p].name, "kind": by_pid[p].kind,
+         "cost": by_pid[p].cost, "marginal_value": round(result.marginal_value.get(p, 0.0), 4)}
+        for p in result.chosen]
     chosen.sort(key=lambda r: -r["marginal_value"])
     gains = [{"country": c, "name": names.get(c, c), "gain": round(g, 4),
               "min_cut_before": base.get(c, {}).get("min_cable_cut"),

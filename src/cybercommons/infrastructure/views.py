@@ -361,7 +361,9 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             entry = by_country.setdefault(row["country"], {"country": row["country"],
                                                            "name": row["name"],
                                                            "runs": [None, None]})
-            entry["runs"][position] = row
+            # A storm row has a probability where a cut has links lost.
+            entry["runs"][position] = {"value": row.get("links_lost", row.get("p_cut_off")),
+                                       "cut_off": bool(row.get("cut_off"))}
             if "links_lost" in row:
                 chart_rows.append({"country": row["country"], "scenario": scenario.title,
                                    "links_lost": row["links_lost"]})

@@ -53,10 +53,12 @@ def _decode(text: str, index: int) -> tuple[Any, int]:
         raise EnvelopeError("the JSON is nested too deeply") from None
 
 
-def read_objects(body: bytes | str) -> tuple[dict[str, Any], list[RawObject]]:
+def read_objects(body: bytes | str, *, require_objects: bool = False
+                 ) -> tuple[dict[str, Any], list[RawObject]]:
     """Split a JSON object with an ``objects`` array into its other members and its objects.
 
-    Raises ``EnvelopeError`` when the body is not UTF-8 JSON of that shape. An element that
+    Raises ``EnvelopeError`` when the body is not UTF-8 JSON of that shape (with
+    ``require_objects``, also when the ``objects`` property is missing). An element that
     is itself not a JSON object is still returned (the validator refuses it with a reason),
     so one bad element never hides the good ones.
     """
@@ -97,6 +99,8 @@ def read_objects(body: bytes | str) -> tuple[dict[str, Any], list[RawObject]]:
         raise EnvelopeError(f"unexpected text after the JSON object at character {index}")
     if "objects" in members:
         raise EnvelopeError("objects must be a list")
+    if require_objects and not seen_objects:
+        raise EnvelopeError("the objects property is missing")
     return members, objects
 
 

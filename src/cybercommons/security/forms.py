@@ -180,7 +180,8 @@ class SubscriptionForm(forms.Form):
     direction = forms.ChoiceField(choices=Subscription.Direction.choices, label=_("Direction"))
     local_collection = forms.ModelChoiceField(queryset=Collection.objects.none(),
                                               label=_("Local collection"))
-    remote_collection_url = forms.URLField(max_length=500, label=_("Remote collection URL"),
+    remote_collection_url = forms.URLField(max_length=500, assume_scheme="https",
+                                           label=_("Remote collection URL"),
                                            help_text=_("…/taxii2/<api root>/collections/<id>/"))
     remote_username = forms.CharField(max_length=150, required=False,
                                       label=_("Remote user name"),

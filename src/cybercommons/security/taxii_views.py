@@ -26,7 +26,11 @@ from cybercommons.core.models import User
 from cybercommons.security import policy, queries, services
 from cybercommons.security.envelope_reader import EnvelopeError, read_objects
 from cybercommons.security.kernel import taxii_resources
-from cybercommons.security.kernel.stix_timestamps import format_taxii_timestamp
+from cybercommons.security.kernel.stix_timestamps import (
+    format_stix_timestamp,
+    format_taxii_timestamp,
+    parse_timestamp,
+)
 from cybercommons.security.kernel.taxii_errors import TaxiiError
 from cybercommons.security.kernel.taxii_filters import Endpoint, FilterSpec, parse_filters
 from cybercommons.security.kernel.taxii_media_types import (
@@ -217,11 +221,20 @@ def manifest(request: HttpRequest, user: User | AnonymousUser, root: str,
     spec = _filters(request, Endpoint.MANIFEST)
     page = queries.taxii_page(_readable(user, item), spec, f"{root}/{item.pk}/manifest",
                               ("stix_id", "version_key"))
-    records = [taxii_resources.manifest_record(
-        row["stix_id"], row["date_added"],
-        row["version_key"] or format_taxii_timestamp(row["date_added"])) for row in page.rows]
+    records = [taxii_resources.manifest_record(row["stix_id"], row["date_added"],
+                                               _version_text(row)) for row in page.rows]
     return taxii_response(taxii_resources.manifest(records, page.more, page.next_token),
                           headers=date_added_headers(page.first_added, page.last_added))
+
+
+def _version_text(row: dict[str, Any]) -> str:
+    """An object's version as producers write it: milliseconds unless finer precision."""
+    if not row["version_key"]:
+        return format_taxii_timestamp(row["date_added"])
+    moment = parse_timestamp(row["version_key"])
+    if moment.microsecond % 1000:
+        return row["version_key"]
+    return format_stix_timestamp(moment)
 
 
 def _envelope_text(page: queries.TaxiiPage) -> str:
@@ -270,7 +283,7 @@ def _add_objects(request: HttpRequest, user: User | AnonymousUser,
         raise TaxiiError(413, "Payload Too Large",
                          f"the request body exceeds {limit} bytes")
     try:
-        _members, items = read_objects(body)
+        _members, items = read_objects(body, require_objects=True)
     except EnvelopeError as exc:
         raise TaxiiError(400, "Bad Request", f"the body is not a TAXII envelope: {exc}") from None
     outcome = services.add_objects(user, item, items)
@@ -324,8 +337,7 @@ def versions(request: HttpRequest, user: User | AnonymousUser, root: str,
         raise not_found(f"no object {object_id!r} in this collection")
     page = queries.taxii_page(visible, spec, f"{item.pk}/versions/{object_id}",
                               ("version_key",))
-    strings = [row["version_key"] or format_taxii_timestamp(row["date_added"])
-               for row in page.rows]
+    strings = [_version_text(row) for row in page.rows]
     return taxii_response(taxii_resources.versions(strings, page.more, page.next_token),
                           headers=date_added_headers(page.first_added, page.last_added))
 

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from ninja import Router, Schema
 from openapi_spec_validator import validate
 
+from cybercommons.api import api
+from cybercommons.core.lib.ninja_api import PlatformAPI
 from tests.core.api.client import API
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +36,31 @@ def schema(client: Client) -> dict[str, Any]:
 
 def test_it_publishes_a_valid_openapi_document(schema: dict[str, Any]) -> None:
     validate(schema)  # raises on any violation of the OpenAPI specification
+
+
+def test_it_gives_each_model_its_own_component_name() -> None:
+    # ninja files models by class name; two modules' "VersionOut" would overwrite each
+    # other and one operation would be documented with the other's fields.
+    api.get_openapi_schema()
+    assert api.component_clashes == []
+
+
+def test_it_notices_two_models_under_one_component_name() -> None:
+    class Thing(Schema):
+        a: int
+
+    first = Thing
+
+    class Thing(Schema):  # type: ignore[no-redef]
+        b: str
+
+    clash = PlatformAPI(title="clash", version="0", urls_namespace="clash-test")
+    router = Router()
+    router.get("/one", response=first)(lambda request: {"a": 1})
+    router.get("/two", response=Thing)(lambda request: {"b": "x"})
+    clash.add_router("/", router)
+    clash.get_openapi_schema(path_prefix="/clash/")
+    assert clash.component_clashes == ["Thing"]
 
 
 def test_it_lists_every_core_operation(schema: dict[str, Any]) -> None:

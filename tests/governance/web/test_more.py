@@ -116,3 +116,44 @@ def test_notifications_are_listed_and_marked_read(make_process: Callable[..., Pr
     assert process.title in page
     _client(cast.convenor).post("/governance/notifications/")
     assert not cast.convenor.governance_notifications.filter(read_at__isnull=True).exists()
+
+
+def test_the_convenor_translates_a_version_in_the_browser(
+        make_process: Callable[..., Process], cast: Cast) -> None:
+    process = make_process()
+    url = f"/governance/{process.slug}/versions/1/translations/es/"
+    assert _client(cast.outsider).get(url).status_code == 403
+    assert _client(cast.convenor).get(url).status_code == 200
+    response = _client(cast.convenor).post(url, {"status": "final",
+                                                 "heading-repair": "Reparación",
+                                                 "body-repair": "En un plazo de 7 días."})
+    assert response.status_code == 302
+    page = _client().get(f"/governance/{process.slug}/draft/?lang=es").content.decode()
+    assert "Reparación" in page
+    assert 'lang="es"' in page
+    assert "Final translation" in page
+
+
+def test_the_convenor_plans_phase_dates(make_process: Callable[..., Process],
+                                        cast: Cast) -> None:
+    process = make_process()
+    _client(cast.convenor).post(f"/governance/{process.slug}/schedule/", {
+        "phase": "comments", "starts_on": "2026-06-01", "ends_on": "2026-06-30"})
+    refused = _client(cast.convenor).post(f"/governance/{process.slug}/schedule/", {
+        "phase": "decision", "starts_on": "2026-06-30", "ends_on": "2026-06-01"}, follow=True)
+    assert "cannot end before it starts" in refused.content.decode()
+    timeline = {s.phase: (s.starts_on.isoformat(), s.ends_on.isoformat())
+                for s in process.schedule.all()}
+    assert timeline == {"comments": ("2026-06-01", "2026-06-30")}
+
+
+def test_a_ranked_ballot_from_the_voting_page(make_process: Callable[..., Process],
+                                              cast: Cast) -> None:
+    process = make_process(Phase.DECISION, decision_rule="instant_runoff",
+                           options=["48 hours", "7 days"])
+    page = _client(cast.company).get(f"/governance/{process.slug}/vote/").content.decode()
+    assert 'name="rank-1"' in page
+    _client(cast.company).post(f"/governance/{process.slug}/vote/",
+                               {"rank-0": "7 days", "rank-1": "48 hours"})
+    mine = _client(cast.company).get(f"{BASE}/{process.slug}/ballots/mine").json()
+    assert mine["ranking"] == ["7 days", "48 hours"]

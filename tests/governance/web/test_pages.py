@@ -149,3 +149,22 @@ def test_a_process_can_be_opened_from_the_form(cast: Cast) -> None:
     assert response.status_code == 302
     process = Process.objects.get(slug="norm-on-routing-security")
     assert [s.heading for s in process.current_version.sections.all()] == ["Scope", "Duties"]
+
+
+def test_the_convenor_merges_several_amendments_into_one_version(
+        make_process: Callable[..., Process], cast: Cast) -> None:
+    process = make_process(Phase.AMENDMENTS)
+    v1 = process.current_version
+    assert v1 is not None
+    first = services.propose_amendment(cast.company, process, v1,
+                                       v1.sections.get(key="repair"), "Within 2 days.")
+    second = services.propose_amendment(cast.citizen, process, v1,
+                                        v1.sections.get(key="purpose"), "Cables matter.")
+    page = _client(cast.convenor).get(f"/governance/{process.slug}/amendments/")
+    assert f'value="{second.pk}"' in page.content.decode()
+    _client(cast.convenor).post(f"/governance/{process.slug}/amendments/merge/",
+                                {"amendment": [first.pk, second.pk], "note": "Both."})
+    v2 = process.versions.get(number=2)
+    assert v2.note == "Both."
+    assert dict(v2.sections.values_list("key", "body")) == {
+        "purpose": "Cables matter.", "repair": "Within 2 days."}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -75,3 +78,19 @@ def test_invited_people_see_it_everywhere(restricted: Process, cast: Cast) -> No
     request = RequestFactory().get("/")
     request.user = cast.government
     assert "Restricted norm" in (views.country_panel(request, cast.kenya) or "")
+
+
+def test_the_list_costs_the_same_queries_however_many_restricted_processes(
+        make_process: Callable[..., Process], cast: Cast,
+        django_assert_max_num_queries: Any) -> None:
+    for i in range(3):
+        make_process(slug=f"closed-{i}", visibility="restricted", invited_groups=["government"])
+    client = Client()
+    client.force_login(cast.government)
+    with django_assert_max_num_queries(20) as first:
+        client.get("/governance/")
+    for i in range(3, 9):
+        make_process(slug=f"closed-{i}", visibility="restricted", invited_groups=["government"])
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get("/governance/")
+    assert page.content.decode().count("Cable norm") == 9

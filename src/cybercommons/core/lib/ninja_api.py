@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -12,6 +13,8 @@ from ninja.parser import Parser
 
 from cybercommons.core.lib import api_docs, api_problems
 from cybercommons.core.lib.problems import PROBLEM_CONTENT_TYPE
+
+logger = logging.getLogger("cybercommons.api")
 
 _OPERATION_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -38,6 +41,31 @@ class ObjectBodyParser(Parser):
         return data
 
 
+class CheckedOpenAPISchema(OpenAPISchema):
+    """ninja's schema builder, noting when two different models share a component name.
+
+    ninja files every model under its class name and silently keeps the last one, so two
+    modules that each define, say, ``VersionOut`` would see one operation documented with
+    the other's shape. Differences of field names or enum values count as a clash; the
+    small differences between a model's input and output forms do not.
+    """
+
+    def __init__(self, api: NinjaAPI, path_prefix: str) -> None:
+        self.clashes: set[str] = set()
+        super().__init__(api, path_prefix)
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and _shape(known) != _shape(definition):
+                self.clashes.add(name)
+        super().add_schema_definitions(definitions)
+
+
+def _shape(definition: dict[str, Any]) -> tuple[Any, ...]:
+    return (sorted(definition.get("properties", {})), definition.get("enum"))
+
+
 class PlatformAPI(NinjaAPI):
     """A NinjaAPI whose every answer other than success is an RFC 9457 problem.
 
@@ -50,6 +78,8 @@ class PlatformAPI(NinjaAPI):
         kwargs.setdefault("docs", api_docs.OfflineSwagger())
         kwargs.setdefault("parser", ObjectBodyParser())
         super().__init__(**kwargs)
+        # Component names used by two different models in the last schema built.
+        self.component_clashes: list[str] = []
         api_problems.install_handlers(self)
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
@@ -84,7 +114,13 @@ class PlatformAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> OpenAPISchema:
         """ninja's schema, with the problem document declared as every error's answer."""
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = CheckedOpenAPISchema(self, path_prefix)
+        if schema.clashes:
+            logger.error("API models with different fields share a component name: %s; "
+                         "give each a distinct class name", ", ".join(sorted(schema.clashes)))
+        self.component_clashes = sorted(schema.clashes)
         components = schema.setdefault("components", {})
         components.setdefault("schemas", {})["Problem"] = api_problems.PROBLEM_SCHEMA
         problem = {

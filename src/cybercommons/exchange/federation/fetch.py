@@ -67,6 +67,20 @@ def fetch_json(url: str) -> dict[str, Any]:
     return document
 
 
+def fetch_bytes(url: str, limit: int) -> bytes:
+    """GET a remote file (an attached image) of at most ``limit`` bytes."""
+    _check_address(url)
+    request = urllib.request.Request(url, headers={"User-Agent": "Cybercommons"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            body: bytes = response.read(limit + 1)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise FetchError(f"fetching {url[:200]} failed: {error}") from error
+    if len(body) > limit:
+        raise FetchError(f"{url[:200]} is larger than {limit} bytes")
+    return body
+
+
 def _store_actor(document: dict[str, Any]) -> RemoteActor:
     ap_id = document.get("id")
     key = document.get("publicKey")

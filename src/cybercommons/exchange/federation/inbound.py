@@ -251,7 +251,58 @@ def _store_work(remote: RemoteActor, obj: dict[str, Any], *, updating: bool) -> 
         "limited": _instance_policy(remote.domain) == InstancePolicy.LIMIT,
         "data": obj, "updated_at": timezone.now(), "deleted_at": None,
     }
-    RemoteWork.objects.update_or_create(ap_id=ap_id, defaults=fields)
+    stored, _created = RemoteWork.objects.update_or_create(ap_id=ap_id, defaults=fields)
+    check_images(stored, obj)
+
+
+def _image_urls(obj: dict[str, Any]) -> list[str]:
+    attachments = obj.get("attachment")
+    items = attachments if isinstance(attachments, list) else [attachments]
+    if obj.get("type") == "Image":
+        items.append({"mediaType": "image/", "url": obj.get("url")})
+    urls = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        kind = str(item.get("mediaType") or item.get("type") or "")
+        url = item.get("url")
+        url = _id_of(url[0] if isinstance(url, list) and url else url) if not \
+            isinstance(url, str) else url
+        if ("image" in kind.lower()) and url.startswith(("http://", "https://")):
+            urls.append(url)
+    return list(dict.fromkeys(urls))[:8]
+
+
+def check_images(stored: RemoteWork, obj: dict[str, Any]) -> None:
+    """Hash every received image with PDQ and hold the work if one matches a list.
+
+    A received image that cannot be fetched or decoded is noted and skipped: holding works
+    on fetch errors would let any server hide its own posts from our moderators' view.
+    """
+    from cybercommons.exchange import media, safety
+    from cybercommons.exchange.kernel import pdq
+
+    hashes = []
+    held = False
+    for url in _image_urls(obj):
+        try:
+            data = fetch.fetch_bytes(url, media.size_limit("image"))
+            check = safety.check_image(pdq.open_image(data))
+        except (fetch.FetchError, pdq.PdqError) as error:
+            logger.info("received image %s not hashed: %s", url, error)
+            continue
+        hashes.append({"url": url, "hash": check.hash_hex, "quality": check.quality})
+        held = held or bool(check.matches)
+    if hashes or held != stored.held:
+        stored.image_hashes = hashes
+        stored.held = held
+        stored.save(update_fields=["image_hashes", "held"])
+    if held:
+        from cybercommons.core import audit
+        from cybercommons.exchange.services import ExchangeAction
+
+        audit.record(ExchangeAction.REMOTE_WORK_HELD, obj=stored,
+                     data={"ap_id": stored.ap_id, "server": stored.actor.domain})
 
 
 def on_create(remote: RemoteActor, activity: dict[str, Any]) -> None:

@@ -38,7 +38,8 @@ class Command(BaseCommand):
                         help="cut: cable names or ids; region: a named region; ready: a key")
         sc.add_argument("--station", action="append", default=[],
                         help="cut: a landing station id (repeatable)")
-        sc.add_argument("--bbox", default="", help="region: west,south,east,north in degrees")
+        sc.add_argument("--bbox", default="",
+                        help="region: west,south,east,north in degrees (--bbox=-176,...)")
         sc.add_argument("--level", choices=("cable", "segment"), default="cable")
         sc.add_argument("--band", action="append", default=[],
                         help="storm: min_abs_lat,max_abs_lat,p_repeater (repeatable)")
