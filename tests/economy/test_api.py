@@ -148,3 +148,20 @@ def test_indices_are_listed_with_the_built_in_idi(client, db):
     assert "itu-idi-2023" in codes
     idi = client.get(f"{API}/indices/itu-idi-2023").json()
     assert any("not confirmed" in i["provenance"] for i in idi["definition"]["indicators"])
+
+
+@pytest.mark.django_db
+def test_import_reports_are_listed_to_staff_only(client, cast, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("iso,year,v\nKEN,2020,40\nKEN,2021,n/a\n", encoding="utf-8")
+    from cybercommons.economy.importers.formats import parse_column_map
+
+    services.import_file(None, "csv", path, system=True, column_map=parse_column_map(
+        '{"geo": "iso", "year": "year", "value": "v", "indicator": "X.Y"}'))
+    client.force_login(cast.outsider)
+    assert client.get(f"{API}/imports").json()["items"] == []
+    cast.outsider.is_staff = True
+    cast.outsider.save()
+    runs = client.get(f"{API}/imports").json()["items"]
+    assert [(r["file_name"], r["rows_written"], r["counts"]["missing_value"]) for r in runs] == \
+        [("x.csv", 1, 1)]

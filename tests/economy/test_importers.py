@@ -3,6 +3,7 @@ aggregates are kept apart, a failing file leaves nothing behind; the real files 
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -159,6 +160,13 @@ def test_the_real_gapminder_and_sdg_files_import_with_a_report(countries, shared
     own = next(sdg.glob("ddf--datapoints--it_mob_own--*.csv"))
     run = services.import_file(None, "sdg", own, system=True)
     assert run.status == ImportRun.Status.DONE
+    # Percentages above 100 are reported and refused, the rest land.
+    with own.open(encoding="utf-8") as handle:
+        values = [float(row["it_mob_own"]) for row in csv.DictReader(handle)]
+    above = sum(1 for v in values if v > 100)
+    assert above > 0
+    assert run.counts["out_of_range"] == above
+    assert run.rows_written == len(values) - above
     assert Observation.objects.filter(indicator__code="IT_MOB_OWN",
                                       breakdown_key="sex=female").exists()
     use = next(sdg.glob("ddf--datapoints--it_use_ii99--*.csv"))

@@ -171,4 +171,16 @@ def test_the_century_facet_agrees_with_the_calendar(cast):
     assert counted[-1] == 2
     assert counted[-2] == 1
     assert queries.search(cast.outsider, queries.Filters(century=-1)).works.count() == 2
-    assert queries.search(cast.outsider, queries.Filters(century=20)).works.count() == 2
+    assert queries.search(cast.outsider, queries.Filters(century=20)).works.count() == 1
+
+
+def test_a_search_over_the_cap_says_more_than_and_samples_its_facets(cast, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    monkeypatch.setattr(queries, "FACET_SAMPLE", 2)
+    for _ in range(3):
+        make_work(cast, publish=True)
+    found = queries.search(cast.outsider, queries.Filters(q="songs"))
+    assert found.total == 2
+    assert not found.total_is_exact
+    assert found.facets_sampled
+    assert sum(f.count for f in found.facets["kind"]) == 2

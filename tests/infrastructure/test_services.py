@@ -179,3 +179,37 @@ def test_a_candidate_with_an_unknown_landing_point_is_refused(sample: Dataset,
                                         links={"country": "WS"})
     assert created.pk
     assert not created.is_public
+
+
+def test_staff_correct_a_segment_and_the_analysis_is_recomputed(sample: Dataset,
+                                                                 cast: Any) -> None:
+    from cybercommons.infrastructure.models import Segment
+
+    segment = Segment.objects.filter(cable__source_id="sample-tonga-cable").first()
+    assert segment is not None
+    revision = sample.revision
+    with pytest.raises(PermissionDenied):
+        services.edit_segment(cast.outsider, segment, end_a="a", end_b="b")
+    services.edit_segment(cast.staff, segment, end_a="sample-suva", end_b="bu-1")
+    segment.refresh_from_db()
+    assert (segment.end_a, segment.inferred) == ("sample-suva", False)
+    assert Dataset.objects.get(pk=sample.pk).revision == revision + 1
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_the_real_events_replay_on_the_2022_map(countries: None, shared_data: Any) -> None:
+    services.import_file(None, "telegeography-v3",
+                         shared_data / "submarine_cables" / "v3_2022-11", system=True)
+    dataset = Dataset.objects.get()
+    for level in ("cable", "segment"):
+        tonga = analysis.run(dataset, "ready", {"key": "tonga-2022", "level": level})
+        assert "TO" in tonga["newly_cut_off"]
+    red_sea = analysis.run(dataset, "ready", {"key": "red-sea-2024", "level": "segment"})
+    assert red_sea["newly_cut_off"] == []
+    lost = {r["country"]: r["links_lost"] for r in red_sea["countries"]}
+    assert lost["EG"] > 0
+    assert lost["DJ"] > 0
+    # At cable level EIG fails whole and Gibraltar, whose only cable it is, is cut off.
+    cable_level = analysis.run(dataset, "ready", {"key": "red-sea-2024", "level": "cable"})
+    assert "GI" in cable_level["newly_cut_off"]

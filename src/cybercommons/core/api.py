@@ -184,8 +184,7 @@ def list_members(request: HttpRequest, response: HttpResponse, page: Query[PageP
             summary="Who the credentials belong to and what they allow")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = signed_in(request)
-    # One's own memberships: a person may always see the organisations they belong to.
-    memberships = user.memberships.select_related("organisation").order_by("organisation__name")
+    memberships = policy.own_memberships(user).order_by("organisation__name")
     return {
         "username": user.username,
         "display_name": user.display_name,

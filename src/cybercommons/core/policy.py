@@ -67,6 +67,13 @@ def memberships(viewer: Viewer, organisation: Organisation) -> QuerySet[Membersh
     return qs.none()
 
 
+def own_memberships(viewer: Viewer) -> QuerySet[Membership]:
+    """A person's own memberships (their organisations and roles); none for anonymous."""
+    if not viewer.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=viewer).select_related("organisation")
+
+
 def invitations(viewer: Viewer, organisation: Organisation) -> QuerySet[Invitation]:
     """Open invitations are for the organisation's admins only."""
     qs = Invitation.objects.filter(organisation=organisation)

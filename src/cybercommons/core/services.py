@@ -114,10 +114,15 @@ def create_organisation(
     if slug and Organisation.objects.filter(slug=slug).exists():
         raise Conflict(_("That short name is taken."), field="slug")
     with transaction.atomic():
-        organisation = Organisation.objects.create(
-            name=name, slug=_unique_slug(name, slug), stakeholder_type=stakeholder_type,
-            country=country, description=description, website=website,
-        )
+        try:
+            with transaction.atomic():  # a savepoint, so the conflict leaves nothing behind
+                organisation = Organisation.objects.create(
+                    name=name, slug=_unique_slug(name, slug), stakeholder_type=stakeholder_type,
+                    country=country, description=description, website=website,
+                )
+        except IntegrityError:
+            # Two founders chose the same short name at the same moment.
+            raise Conflict(_("That short name is taken."), field="slug") from None
         Membership.objects.create(user=actor, organisation=organisation, role=Role.ADMIN)
         audit.record(CoreAction.ORGANISATION_CREATED, actor=actor, obj=organisation,
                      data={"name": name, "stakeholder_type": stakeholder_type,

@@ -27,6 +27,7 @@ from cybercommons.economy.schemas import (
     FunderIn,
     FunderOut,
     FunderPage,
+    ImportRunPage,
     IndexIn,
     IndexOut,
     IndicatorOut,
@@ -117,6 +118,15 @@ def list_observations(request: HttpRequest, response: HttpResponse,
     if filters.total_only:
         qs = qs.filter(breakdown_key="")
     return paginate(request, response, qs, page=page, key="pk", name="economy-observations")
+
+
+@router.get("/imports", response=ImportRunPage, auth=SIGNED_IN,
+            operation_id="economy_imports_list",
+            summary="Import runs with their per-file reports (site staff)")
+def list_imports(request: HttpRequest, response: HttpResponse,
+                 page: Query[PageParams]) -> dict[str, Any]:
+    return paginate(request, response, policy.import_runs(signed_in(request)), page=page,
+                    key="-started_at", name="economy-imports")
 
 
 # --- Indices, rankings, country steps and progress ----------------------------------------

@@ -299,3 +299,22 @@ class InterestIn(Schema):
 
 class InterestAnswerIn(Schema):
     status: str = Field(pattern=r"^(accepted|declined|withdrawn)$")
+
+
+class ImportRunOut(Schema):
+    id: int
+    kind: str
+    file_name: str
+    status: str
+    started_at: Any
+    finished_at: Any
+    rows_written: int
+    created: int
+    updated: int
+    counts: dict[str, Any]
+    problems: list[dict[str, Any]]
+    message: str
+
+
+class ImportRunPage(Page[ImportRunOut]):
+    pass

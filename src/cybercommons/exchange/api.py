@@ -100,7 +100,9 @@ def search(request: HttpRequest, response: HttpResponse, filters: Query[SearchFi
     results = queries.search(viewer(request), _filters(filters))
     body = paginate(request, response, results.works, page=page, key="-created_at",
                     name="exchange-search")
-    body["total"] = results.works.count()
+    body["total"] = results.total
+    body["total_is_exact"] = results.total_is_exact
+    body["facets_sampled"] = results.facets_sampled
     body["terms"] = results.terms
     body["facets"] = {name: [vars(f) for f in items] for name, items in results.facets.items()}
     return body

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, When
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 
 from cybercommons.core.models import Country
 from cybercommons.exchange import policy
@@ -52,6 +54,18 @@ class SearchResults:
     works: QuerySet[Work]
     terms: list[str]
     facets: dict[str, list[Facet]] = field(default_factory=dict)
+    #: Matches counted up to COUNT_CAP; beyond it, "more than COUNT_CAP".
+    total: int = 0
+    total_is_exact: bool = True
+    #: True when the facets were counted over the first FACET_SAMPLE matches only.
+    facets_sampled: bool = False
+
+
+#: A query matching more works than this is answered "more than 10,000": counting every
+#: match of a very common word costs time in proportion to the matches, and nobody pages
+#: that far. Facets are then counted over a sample of that size.
+COUNT_CAP = 10_000
+FACET_SAMPLE = 10_000
 
 
 def matching_sql(terms: list[str]) -> tuple[str, list[Any]]:
@@ -172,9 +186,29 @@ def search(viewer: policy.Viewer, filters: Filters, *, with_facets: bool = True)
     terms = text_kernel.query_terms(filters.q[:MAX_QUERY_LENGTH]) if filters.q.strip() else []
     qs = _filtered(viewer, filters, terms)
     results = SearchResults(_with_texts(qs.order_by("-created_at", "-pk")), terms)
+    counted = qs.order_by().values("pk")[:COUNT_CAP + 1].count()
+    results.total = min(counted, COUNT_CAP)
+    results.total_is_exact = counted <= COUNT_CAP
     if with_facets:
-        results.facets = facets(qs)
+        if results.total_is_exact:
+            results.facets = facets(qs)
+        else:
+            sample = Work.objects.filter(pk__in=qs.order_by().values("pk")[:FACET_SAMPLE])
+            results.facets = facets(sample)
+            results.facets_sampled = True
     return results
+
+
+class CappedPaginator(Paginator):
+    """A paginator that takes the capped total of a search instead of counting again."""
+
+    def __init__(self, results: SearchResults, per_page: int) -> None:
+        super().__init__(results.works, per_page)
+        self._total = results.total
+
+    @cached_property
+    def count(self) -> int:
+        return self._total
 
 
 def matched_languages(work_ids: list[int], terms: list[str]) -> dict[int, list[str]]:

@@ -129,7 +129,9 @@ class FacetOut(Schema):
 class SearchOut(Schema):
     items: list[WorkOut]
     next: str | None
-    total: int
+    total: int = Field(description="matching works, counted up to 10,000")
+    total_is_exact: bool
+    facets_sampled: bool = Field(description="facets counted over the first 10,000 matches")
     terms: list[str]
     facets: dict[str, list[FacetOut]]
 

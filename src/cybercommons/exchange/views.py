@@ -80,8 +80,9 @@ def work_list(request: HttpRequest) -> HttpResponse:
         century=_int(request.GET.get("century")),
     )
     results = queries.search(request.user, filters)
-    page = Paginator(results.works, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "cards": _work_cards(list(page.object_list), results.terms),
+    page = queries.CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "results": results,
+               "cards": _work_cards(list(page.object_list), results.terms),
                "filters": filters, "facets": results.facets, "query": request.GET.copy(),
                "can_contribute": policy.contributable_organisations(request.user).exists()}
     template = ("exchange/partials/results.html" if getattr(request, "htmx", False)

@@ -158,7 +158,9 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "schedule_form": ScheduleForm(),
         "summary_html": render_markdown(process.summary),
         "decision": policy.decisions(request.user).filter(process=process).first(),
-        "invited_groups": process.invited_groups, "invited_regions": process.invited_regions,
+        "invited_groups": [str(queries.GROUP_LABELS.get(g, g)) for g in process.invited_groups],
+        "invited_regions": [str(queries.REGION_LABELS.get(r, r))
+                            for r in process.invited_regions],
         "invited_countries": process.invited_countries,
     })
     return render(request, "governance/pages/process_detail.html", context)
