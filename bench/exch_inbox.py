@@ -45,8 +45,11 @@ def setup(postgres: bool) -> str:
             connection.execute("CREATE DATABASE cc_bench_exchange_inbox")
         os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/cc_bench_exchange_inbox"
         label = "PostgreSQL"
+    import warnings
+
     import django
 
+    warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
     from django.core.management import call_command
 

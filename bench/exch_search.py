@@ -17,7 +17,7 @@ random language, some with a language or country facet selected. Two figures per
 with facets* (plus the five facet counts the search page shows).
 
 Usage: python bench/exch_search.py [--works 1000000] [--queries 300] [--database NAME]
-       [--reload]
+       [--reload] [--no-jit]
 The data is kept between runs; ``--reload`` loads it again.
 """
 
@@ -216,6 +216,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--database", default="cc_bench_exchange")
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--no-jit", action="store_true",
+                        help="turn PostgreSQL's JIT compilation off for the session (it costs "
+                             "50-200 ms on the large plans of common words)")
     args = parser.parse_args()
     rng = np.random.default_rng(20261129)
     setup_django(args.database)
@@ -235,6 +238,9 @@ def main() -> None:
         vocabulary = {language: pseudo_words(language, rng) for language in LANGUAGES}
         print(f"reusing the {present:,} works already in {args.database}")
     texts = SearchEntry.objects.count()
+    if args.no_jit:
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
     viewer = AnonymousUser()
     qrng = np.random.default_rng(7)
     plans = []
@@ -267,7 +273,8 @@ def main() -> None:
         faceted.append(run(filters, True)[0])
     print(f"\nPostgreSQL {connection.pg_version // 10000}, {present or args.works:,} works, "
           f"{texts:,} texts in 6 languages, {args.queries} queries "
-          f"(median {statistics.median(totals):.0f} matching works, max {max(totals):,})")
+          f"(median {statistics.median(totals):.0f} matching works, max {max(totals):,}), "
+          f"JIT {'off' if args.no_jit else 'on'}")
     print(f"{'measure':<28}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for name, values in (("results (count + page 1)", plain),
                          ("results with 5 facets", faceted)):

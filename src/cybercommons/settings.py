@@ -44,6 +44,9 @@ else:
     SECRET_KEY = "ephemeral-" + secrets.token_urlsafe(48)
     SECRET_KEY_SOURCE = "ephemeral"
 
+# The public address of the site, for absolute links in e-mails sent outside a request.
+CYBERCOMMONS_SITE_URL = env_str("CYBERCOMMONS_SITE_URL", "http://127.0.0.1:8000")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

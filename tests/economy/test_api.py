@@ -165,3 +165,12 @@ def test_import_reports_are_listed_to_staff_only(client, cast, tmp_path):
     runs = client.get(f"{API}/imports").json()["items"]
     assert [(r["file_name"], r["rows_written"], r["counts"]["missing_value"]) for r in runs] == \
         [("x.csv", 1, 1)]
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_documents_the_economy_operations(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = [p for p in schema["paths"] if p.startswith("/api/v1/economy/")]
+    assert "/api/v1/economy/observations" in paths
+    assert "/api/v1/economy/interests/{pk}/answer" in paths
+    assert "EconomyProjectOut" in schema["components"]["schemas"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cybercommons.core.models import Progress
+from cybercommons.core.models import Country, Progress
 from cybercommons.core.tasks import start_tracked
 from cybercommons.economy import demo, queries
 from cybercommons.economy.models import (
@@ -108,3 +108,28 @@ def test_an_uploaded_file_is_imported_by_the_worker_with_progress(countries, cas
     assert progress.result["written"] == 1
     assert progress.result["non_numeric"] == 1
     assert not path.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_explains_progress_and_matches(db):
+    demo.load()
+    out = io.StringIO()
+    call_command("economy", "explain", "KE", "--json", stdout=out)
+    explained = json.loads(out.getvalue())
+    assert explained["year"] == 2023
+    assert explained["score"] == pytest.approx(
+        queries.explain_country(Country.objects.get(code="KE"))[1].score)  # type: ignore[union-attr]
+    out = io.StringIO()
+    call_command("economy", "progress", "KEN", "--json", stdout=out)
+    assert json.loads(out.getvalue())[0]["indicator"] == "IT.NET.USER.ZS"
+    kenya = Project.objects.get(country_id="KE")
+    out = io.StringIO()
+    call_command("economy", "matches", str(kenya.pk), "--json", stdout=out)
+    ranked = json.loads(out.getvalue())
+    assert ranked[0]["name"] == "Digital infrastructure facility"
+    assert ranked[0]["reasons"]
+    private = Project.objects.get(country_id="FJ")
+    with pytest.raises(CommandError, match="no public project"):
+        call_command("economy", "matches", str(private.pk), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no country"):
+        call_command("economy", "explain", "QQ", stdout=io.StringIO())

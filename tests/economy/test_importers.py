@@ -193,3 +193,27 @@ def test_the_real_population_and_owid_files_import(countries, shared_data):
     assert run.file_name.endswith("/data.csv")
     assert run.rows_written == 45
     assert Indicator.objects.get(code="A4AI.1GB.GNI").higher_is_better is False
+
+
+@pytest.mark.django_db
+def test_a_world_bank_api_page_imports_with_aggregates_apart(countries, tmp_path):
+    def point(iso: str, api_id: str, date: str, value: object) -> dict[str, object]:
+        return {"indicator": {"id": "IT.NET.USER.ZS",
+                              "value": "Individuals using the Internet (% of population)"},
+                "country": {"id": api_id, "value": iso}, "countryiso3code": iso,
+                "date": date, "value": value, "unit": "", "obs_status": ""}
+
+    page = [{"page": 1, "pages": 1, "total": 5},
+            [point("KEN", "KE", "2021", 29.5), point("", "1W", "2021", 63.1),
+             point("KEN", "KE", "2022", None), point("KEN", "KE", "later", 1),
+             point("FRA", "FR", "2021", "84.8")]]
+    path = write(tmp_path, "api.json", json.dumps(page))
+    run = services.import_file(None, "wdi-json", path, system=True)
+    assert dict(Observation.objects.filter(geo_kind="country").values_list("geo", "value")) \
+        == {"KEN": 29.5, "FRA": 84.8}
+    assert Observation.objects.get(geo="1W").geo_kind == "aggregate"
+    assert (run.counts["missing_value"], run.counts["bad_year"]) == (1, 1)
+    broken = services.import_file(None, "wdi-json", write(tmp_path, "bad.json", "{oops"),
+                                  system=True)
+    assert broken.rows_written == 0
+    assert broken.problems[0]["kind"] == "malformed_row"

@@ -34,6 +34,10 @@ def test_the_world_map_is_an_inline_svg_with_its_csv(client, small_store):
     assert b"<html" not in partial.content
     assert b"<svg" in partial.content
     assert client.get("/economy/map/", {"layer": "indicator:NOPE"}).status_code == 404
+    # A year the layer has no data for (carried over from another layer) shows its latest.
+    carried = client.get("/economy/map.csv", {"layer": "indicator:IT.NET.USER.ZS",
+                                              "year": 1900})
+    assert carried.content.decode().splitlines()[1].split(",")[2] == "2020"
 
 
 @pytest.mark.django_db
@@ -188,3 +192,20 @@ def test_without_idi_data_the_map_and_ranking_start_from_the_open_index(client, 
     ranking = client.get("/economy/rankings/")
     assert b'value="open-connectivity" selected' in ranking.content
     assert b"/economy/countries/FR/" in ranking.content
+
+
+@pytest.mark.django_db
+def test_the_project_list_costs_the_same_queries_for_one_or_many_projects(client, market, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cybercommons.economy import services
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/economy/projects/")
+    for n in range(5):
+        services.create_project(cast.owner, cast.ministry, name=f"P{n}", country="GH")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/economy/projects/")
+    assert b"P4" in response.content
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -83,7 +83,7 @@ def test_bad_scenario_parameters_are_a_400_problem(sample: Dataset) -> None:
     response = _post(_client(), "/scenarios/run",
                      {"kind": "storm", "parameters": {"trials": 500_000}})
     assert response.status_code == 400
-    assert "at most 100000" in response.json()["detail"]
+    assert "at most 5000" in response.json()["detail"]
 
 
 def test_saving_needs_an_account(sample: Dataset) -> None:
@@ -146,3 +146,11 @@ def test_candidates_list_hides_private_ones(sample: Dataset, cast: Any) -> None:
                       _client(cast.outsider).get(f"{BASE}/candidates?limit=100").json()["items"]]
     assert "Secret link" not in outsider_names
     assert len(outsider_names) == 6
+
+
+def test_anonymous_storms_are_smaller(sample: Dataset, cast: Any) -> None:
+    body = {"kind": "storm", "parameters": {"trials": 6000, "level": "cable"}}
+    response = _post(_client(), "/scenarios/run", body)
+    assert response.status_code == 400
+    assert "at most 5000" in response.json()["detail"]
+    assert _post(_client(cast.owner), "/scenarios/run", body).status_code == 200

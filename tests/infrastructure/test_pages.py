@@ -193,3 +193,47 @@ def test_staff_import_from_the_page_runs_as_a_tracked_task(countries: None, cast
     assert progress.status == Progress.Status.DONE
     assert progress.result["counts"]["cables_created"] == 2
     assert folder.is_dir()
+
+
+def test_the_builder_answers_htmx_with_the_form_and_errors(sample: Dataset, cast: Any) -> None:
+    client = _client(cast.owner)
+    response = client.post("/infrastructure/scenarios/new/", {
+        "kind": "cut", "cables": "Atlantis", "level": "cable"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "no cable has the name or id: Atlantis" in response.content.decode()
+    response = client.post("/infrastructure/scenarios/new/", {
+        "kind": "cut", "cables": "Tonga Sample Cable", "level": "cable", "save": "on",
+        "title": "Via htmx"}, HTTP_HX_REQUEST="true")
+    scenario = Scenario.objects.get(title="Via htmx")
+    assert response["HX-Redirect"] == f"/infrastructure/scenarios/{scenario.public_id}/"
+
+
+def test_a_large_storm_runs_in_the_background_and_is_saved(sample: Dataset,
+                                                           cast: Any) -> None:
+    from cybercommons.core.models import Progress
+    from cybercommons.infrastructure.tasks import run_scenario
+
+    response = _client(cast.owner).post("/infrastructure/scenarios/new/", {
+        "kind": "storm", "level": "cable", "trials": "6000", "spacing_km": "70",
+        "bands": "0, 40, 0.0001", "seed": "1", "title": "Big storm"})
+    assert response["Location"].startswith("/progress/")
+    key = response["Location"].split("/")[2]
+    run_scenario.call(progress_key=key, kind="storm", user_id=cast.owner.pk,
+                      parameters={"trials": 6000, "bands": [[0, 40, 0.0001]], "seed": 1,
+                                  "level": "cable"}, title="Big storm")
+    progress = Progress.objects.get(key=key)
+    assert progress.status == Progress.Status.DONE
+    assert progress.done == 6000
+    scenario = Scenario.objects.get(title="Big storm")
+    assert scenario.results["trials"] == 6000
+    assert progress.result["scenario"] == str(scenario.public_id)
+
+
+def test_staff_choose_the_dataset_the_analysis_reads(sample: Dataset, cast: Any) -> None:
+    other = Dataset.objects.create(slug="other", name="Other", kind=Dataset.Kind.FILE)
+    url = "/infrastructure/datasets/other/activate/"
+    assert _client(cast.outsider).post(url).status_code == 403
+    assert not Dataset.objects.get(pk=other.pk).is_active
+    assert _client(cast.staff).post(url).status_code == 302
+    assert Dataset.objects.get(pk=other.pk).is_active
+    assert not Dataset.objects.get(pk=sample.pk).is_active

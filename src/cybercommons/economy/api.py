@@ -22,29 +22,29 @@ from cybercommons.core.models import Country, Organisation
 from cybercommons.economy import policy, queries, services
 from cybercommons.economy.models import Funder, Observation, Project
 from cybercommons.economy.schemas import (
+    EconomyExplainOut,
+    EconomyFunderIn,
+    EconomyFunderOut,
+    EconomyFunderPage,
+    EconomyImportRunPage,
+    EconomyIndexIn,
+    EconomyIndexOut,
+    EconomyIndicatorOut,
     EconomyIndicatorPage,
-    ExplainOut,
-    FunderIn,
-    FunderOut,
-    FunderPage,
-    ImportRunPage,
-    IndexIn,
-    IndexOut,
-    IndicatorOut,
-    InterestAnswerIn,
-    InterestIn,
-    InterestOut,
-    InterestPage,
-    MatchOut,
-    ObservationFilters,
-    ObservationPage,
-    ProgressOut,
-    ProjectIn,
-    ProjectOut,
-    ProjectPage,
-    ProjectPatch,
-    RankComparisonOut,
-    RankingOut,
+    EconomyInterestAnswerIn,
+    EconomyInterestIn,
+    EconomyInterestOut,
+    EconomyInterestPage,
+    EconomyMatchOut,
+    EconomyObservationFilters,
+    EconomyObservationPage,
+    EconomyProgressOut,
+    EconomyProjectIn,
+    EconomyProjectOut,
+    EconomyProjectPage,
+    EconomyProjectPatch,
+    EconomyRankComparisonOut,
+    EconomyRankingOut,
 )
 
 router = Router(tags=["economy"])
@@ -86,7 +86,7 @@ def list_indicators(request: HttpRequest, response: HttpResponse,
                     key="code", name="economy-indicators")
 
 
-@router.get("/indicators/{code}", response=IndicatorOut, auth=PUBLIC,
+@router.get("/indicators/{code}", response=EconomyIndicatorOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_indicators_get",
             summary="One indicator")
 def get_indicator(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> Any:
@@ -96,11 +96,11 @@ def get_indicator(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> 
     return indicator
 
 
-@router.get("/observations", response=ObservationPage, auth=PUBLIC,
+@router.get("/observations", response=EconomyObservationPage, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_observations_list",
             summary="Observations, filtered by indicator, country, kind of place and years")
 def list_observations(request: HttpRequest, response: HttpResponse,
-                      filters: Query[ObservationFilters],
+                      filters: Query[EconomyObservationFilters],
                       page: Query[PageParams]) -> dict[str, Any]:
     qs: QuerySet[Observation] = policy.observations(viewer(request)).select_related("indicator")
     if filters.indicator:
@@ -120,7 +120,7 @@ def list_observations(request: HttpRequest, response: HttpResponse,
     return paginate(request, response, qs, page=page, key="pk", name="economy-observations")
 
 
-@router.get("/imports", response=ImportRunPage, auth=SIGNED_IN,
+@router.get("/imports", response=EconomyImportRunPage, auth=SIGNED_IN,
             operation_id="economy_imports_list",
             summary="Import runs with their per-file reports (site staff)")
 def list_imports(request: HttpRequest, response: HttpResponse,
@@ -139,28 +139,28 @@ def _index_out(row: Any) -> dict[str, Any]:
             "missing_data_rule": definition.missing.describe()}
 
 
-@router.get("/indices", response=list[IndexOut], auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+@router.get("/indices", response=list[EconomyIndexOut], auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="economy_indices_list", summary="Composite index definitions")
 def list_indices(request: HttpRequest) -> list[dict[str, Any]]:
     services.ensure_built_in_indices()
     return [_index_out(row) for row in policy.index_definitions(viewer(request))]
 
 
-@router.get("/indices/{code}", response=IndexOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+@router.get("/indices/{code}", response=EconomyIndexOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="economy_indices_get", summary="One index definition")
 def get_index(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> dict[str, Any]:
     return _index_out(_index(request, code))
 
 
-@router.post("/indices", response={201: IndexOut}, auth=SIGNED_IN,
+@router.post("/indices", response={201: EconomyIndexOut}, auth=SIGNED_IN,
              operation_id="economy_indices_create",
              summary="Define an index (refused with the reasons when it cannot be computed)")
-def create_index(request: HttpRequest, payload: IndexIn) -> Status:
+def create_index(request: HttpRequest, payload: EconomyIndexIn) -> Status:
     row = services.define_index(signed_in(request), payload.dict())
     return Status(201, _index_out(row))
 
 
-@router.get("/indices/{code}/rankings", response=RankingOut, auth=PUBLIC,
+@router.get("/indices/{code}/rankings", response=EconomyRankingOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_rankings",
             summary="Countries ranked by an index, with region/income/LDC-LLDC-SIDS filters")
 def get_ranking(request: HttpRequest, code: str = Path(..., pattern=CODE),
@@ -174,7 +174,7 @@ def get_ranking(request: HttpRequest, code: str = Path(..., pattern=CODE),
                       "score": r.score, "pillars": list(r.pillars)} for r in table.rows]}
 
 
-@router.get("/indices/{code}/compare/{other}", response=RankComparisonOut, auth=PUBLIC,
+@router.get("/indices/{code}/compare/{other}", response=EconomyRankComparisonOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_rankings_compare",
             summary="How the ranking changes from one index definition to another")
 def compare_indices(request: HttpRequest, code: str = Path(..., pattern=CODE),
@@ -193,7 +193,7 @@ def compare_indices(request: HttpRequest, code: str = Path(..., pattern=CODE),
                         "shift": s.shift} for s in comparison.shifts] if comparison else []}
 
 
-@router.get("/countries/{code}/index", response=ExplainOut, auth=PUBLIC,
+@router.get("/countries/{code}/index", response=EconomyExplainOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_country_index",
             summary="An index computed step by step for one country")
 def explain_country(request: HttpRequest, code: str = Path(..., pattern=COUNTRY),
@@ -211,7 +211,7 @@ def explain_country(request: HttpRequest, code: str = Path(..., pattern=COUNTRY)
                         for p in breakdown.pillars]}
 
 
-@router.get("/countries/{code}/progress", response=list[ProgressOut], auth=PUBLIC,
+@router.get("/countries/{code}/progress", response=list[EconomyProgressOut], auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_country_progress",
             summary="Progress to the 2030 targets: trend, projection, year reached, rate needed")
 def country_progress(request: HttpRequest, code: str = Path(..., pattern=COUNTRY)
@@ -279,7 +279,7 @@ def _get_funder(request: HttpRequest, pk: int) -> Funder:
     return funder
 
 
-@router.get("/projects", response=ProjectPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+@router.get("/projects", response=EconomyProjectPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="economy_projects_list", summary="Digital-development projects")
 def list_projects(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
                   country: str = "") -> dict[str, Any]:
@@ -291,32 +291,32 @@ def list_projects(request: HttpRequest, response: HttpResponse, page: Query[Page
     return result
 
 
-@router.get("/projects/{pk}", response=ProjectOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+@router.get("/projects/{pk}", response=EconomyProjectOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="economy_projects_get", summary="One project")
 def get_project(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     return _project_out(request, _get_project(request, pk))
 
 
-@router.post("/projects", response={201: ProjectOut}, auth=SIGNED_IN,
+@router.post("/projects", response={201: EconomyProjectOut}, auth=SIGNED_IN,
              operation_id="economy_projects_create",
              summary="Register a project (editors of the organisation)")
-def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
+def create_project(request: HttpRequest, payload: EconomyProjectIn) -> Status:
     fields = payload.dict()
     organisation = _organisation(request, fields.pop("organisation"))
     project = services.create_project(signed_in(request), organisation, **fields)
     return Status(201, _project_out(request, project))
 
 
-@router.patch("/projects/{pk}", response=ProjectOut, auth=SIGNED_IN,
+@router.patch("/projects/{pk}", response=EconomyProjectOut, auth=SIGNED_IN,
               operation_id="economy_projects_update", summary="Change a project")
-def update_project(request: HttpRequest, payload: ProjectPatch,
+def update_project(request: HttpRequest, payload: EconomyProjectPatch,
                    pk: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     project = _get_project(request, pk)
     services.update_project(signed_in(request), project, **payload.dict(exclude_unset=True))
     return _project_out(request, project)
 
 
-@router.get("/projects/{pk}/matches", response=list[MatchOut], auth=PUBLIC,
+@router.get("/projects/{pk}/matches", response=list[EconomyMatchOut], auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_project_matches",
             summary="Funders ranked for a project, with the reasons")
 def project_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)
@@ -332,7 +332,7 @@ def _match_out(match: Any, name: str) -> dict[str, Any]:
             "components": [vars(c) for c in match.components]}
 
 
-@router.get("/funders", response=FunderPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+@router.get("/funders", response=EconomyFunderPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="economy_funders_list", summary="Funders of digital development")
 def list_funders(request: HttpRequest, response: HttpResponse,
                  page: Query[PageParams]) -> dict[str, Any]:
@@ -342,23 +342,23 @@ def list_funders(request: HttpRequest, response: HttpResponse,
     return result
 
 
-@router.get("/funders/{pk}", response=FunderOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+@router.get("/funders/{pk}", response=EconomyFunderOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="economy_funders_get", summary="One funder")
 def get_funder(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     return _funder_out(request, _get_funder(request, pk))
 
 
-@router.post("/funders", response={201: FunderOut}, auth=SIGNED_IN,
+@router.post("/funders", response={201: EconomyFunderOut}, auth=SIGNED_IN,
              operation_id="economy_funders_create",
              summary="Register a funder (editors of the organisation)")
-def create_funder(request: HttpRequest, payload: FunderIn) -> Status:
+def create_funder(request: HttpRequest, payload: EconomyFunderIn) -> Status:
     fields = payload.dict()
     organisation = _organisation(request, fields.pop("organisation"))
     funder = services.create_funder(signed_in(request), organisation, **fields)
     return Status(201, _funder_out(request, funder))
 
 
-@router.get("/funders/{pk}/matches", response=list[MatchOut], auth=PUBLIC,
+@router.get("/funders/{pk}/matches", response=list[EconomyMatchOut], auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_funder_matches",
             summary="Projects ranked for a funder, with the reasons")
 def funder_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)
@@ -371,7 +371,7 @@ def funder_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)
 # --- Expressions of interest --------------------------------------------------------------
 
 
-@router.get("/interests", response=InterestPage, auth=SIGNED_IN,
+@router.get("/interests", response=EconomyInterestPage, auth=SIGNED_IN,
             operation_id="economy_interests_list",
             summary="Expressions of interest you are party to")
 def list_interests(request: HttpRequest, response: HttpResponse,
@@ -381,10 +381,10 @@ def list_interests(request: HttpRequest, response: HttpResponse,
                     name=f"economy-interests:{user.pk}")
 
 
-@router.post("/interests", response={201: InterestOut}, auth=SIGNED_IN,
+@router.post("/interests", response={201: EconomyInterestOut}, auth=SIGNED_IN,
              operation_id="economy_interests_create",
              summary="Express interest between a project and a funder (editors of either side)")
-def create_interest(request: HttpRequest, payload: InterestIn) -> Status:
+def create_interest(request: HttpRequest, payload: EconomyInterestIn) -> Status:
     user = signed_in(request)
     project = _get_project(request, payload.project)
     funder = _get_funder(request, payload.funder)
@@ -395,10 +395,10 @@ def create_interest(request: HttpRequest, payload: InterestIn) -> Status:
     return Status(201, interest)
 
 
-@router.post("/interests/{pk}/answer", response=InterestOut, auth=SIGNED_IN,
+@router.post("/interests/{pk}/answer", response=EconomyInterestOut, auth=SIGNED_IN,
              operation_id="economy_interests_answer",
              summary="Accept, decline or withdraw an expression of interest")
-def answer_interest(request: HttpRequest, payload: InterestAnswerIn,
+def answer_interest(request: HttpRequest, payload: EconomyInterestAnswerIn,
                     pk: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     user = signed_in(request)
     interest = policy.interests(user).filter(pk=pk).first()

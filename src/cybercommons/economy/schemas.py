@@ -1,4 +1,4 @@
-"""Shapes of the economy JSON API."""
+"""Shapes of the economy JSON API (prefixed: OpenAPI component names are global)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from cybercommons.core.lib.pagination import Page
 
 
-class IndicatorOut(Schema):
+class EconomyIndicatorOut(Schema):
     code: str
     name: str
     unit: str
@@ -22,11 +22,11 @@ class IndicatorOut(Schema):
     sdg_indicator: str
 
 
-class EconomyIndicatorPage(Page[IndicatorOut]):
+class EconomyIndicatorPage(Page[EconomyIndicatorOut]):
     pass
 
 
-class ObservationOut(Schema):
+class EconomyObservationOut(Schema):
     indicator: str = Field(description="indicator code")
     geo: str = Field(description="ISO alpha-3 for countries, the source's code for aggregates")
     geo_kind: str = Field(description="country, aggregate or unknown")
@@ -46,11 +46,11 @@ class ObservationOut(Schema):
         return obj.country_id
 
 
-class ObservationPage(Page[ObservationOut]):
+class EconomyObservationPage(Page[EconomyObservationOut]):
     pass
 
 
-class ObservationFilters(Schema):
+class EconomyObservationFilters(Schema):
     indicator: str | None = Field(None, max_length=100)
     country: str | None = Field(None, max_length=3, description="ISO alpha-2 or alpha-3")
     geo_kind: str | None = Field(None, pattern=r"^(country|aggregate|unknown)$")
@@ -60,7 +60,7 @@ class ObservationFilters(Schema):
     total_only: bool = Field(False, description="only totals (no sex/location breakdowns)")
 
 
-class IndexOut(Schema):
+class EconomyIndexOut(Schema):
     code: str
     name: str
     description: str
@@ -69,7 +69,7 @@ class IndexOut(Schema):
     missing_data_rule: str = ""
 
 
-class IndexIn(Schema):
+class EconomyIndexIn(Schema):
     code: str = Field(max_length=60)
     name: str = Field(max_length=200)
     description: str = ""
@@ -78,7 +78,7 @@ class IndexIn(Schema):
     missing: dict[str, Any] = Field(default_factory=dict)
 
 
-class RankingRowOut(Schema):
+class EconomyRankingRowOut(Schema):
     rank: float
     country: str
     name: str
@@ -86,23 +86,23 @@ class RankingRowOut(Schema):
     pillars: list[float | None]
 
 
-class RankingOut(Schema):
+class EconomyRankingOut(Schema):
     index: str
     year: int | None
     years: list[int]
     pillars: list[str]
     missing_data_rule: str
-    rows: list[RankingRowOut]
+    rows: list[EconomyRankingRowOut]
 
 
-class RankShiftOut(Schema):
+class EconomyRankShiftOut(Schema):
     geo: str
     rank_a: float
     rank_b: float
     shift: float
 
 
-class RankComparisonOut(Schema):
+class EconomyRankComparisonOut(Schema):
     a: str
     b: str
     year: int | None
@@ -110,10 +110,10 @@ class RankComparisonOut(Schema):
     mean_absolute_shift: float | None
     only_in_a: list[str]
     only_in_b: list[str]
-    shifts: list[RankShiftOut]
+    shifts: list[EconomyRankShiftOut]
 
 
-class ExplainStepOut(Schema):
+class EconomyExplainStepOut(Schema):
     code: str
     label: str
     unit: str
@@ -128,7 +128,7 @@ class ExplainStepOut(Schema):
     provenance: str
 
 
-class ExplainPillarOut(Schema):
+class EconomyExplainPillarOut(Schema):
     code: str
     label: str
     weight: float
@@ -137,18 +137,18 @@ class ExplainPillarOut(Schema):
     missing_indicators: list[str]
 
 
-class ExplainOut(Schema):
+class EconomyExplainOut(Schema):
     index: str
     country: str
     year: int | None
     score: float | None
     missing_data_rule: str
     reason_if_missing: str
-    indicators: list[ExplainStepOut]
-    pillars: list[ExplainPillarOut]
+    indicators: list[EconomyExplainStepOut]
+    pillars: list[EconomyExplainPillarOut]
 
 
-class ProgressOut(Schema):
+class EconomyProgressOut(Schema):
     target: str
     indicator: str
     status: str
@@ -164,7 +164,7 @@ class ProgressOut(Schema):
     rate_needed: float | None
 
 
-class ProjectOut(Schema):
+class EconomyProjectOut(Schema):
     id: int
     name: str
     organisation: str
@@ -181,11 +181,11 @@ class ProjectOut(Schema):
     contact: str | None = Field(None, description="private: parties only")
 
 
-class ProjectPage(Page[ProjectOut]):
+class EconomyProjectPage(Page[EconomyProjectOut]):
     pass
 
 
-class ProjectIn(Schema):
+class EconomyProjectIn(Schema):
     organisation: str = Field(description="the organisation's short name")
     name: str = Field(max_length=200)
     country: str = Field(max_length=2)
@@ -201,7 +201,7 @@ class ProjectIn(Schema):
     contact: str = ""
 
 
-class ProjectPatch(Schema):
+class EconomyProjectPatch(Schema):
     name: str | None = None
     sectors: list[str] | None = None
     sdg_targets: list[str] | None = None
@@ -215,7 +215,7 @@ class ProjectPatch(Schema):
     contact: str | None = None
 
 
-class FunderOut(Schema):
+class EconomyFunderOut(Schema):
     id: int
     name: str
     organisation: str
@@ -232,11 +232,11 @@ class FunderOut(Schema):
     notes: str | None = Field(None, description="private: parties only")
 
 
-class FunderPage(Page[FunderOut]):
+class EconomyFunderPage(Page[EconomyFunderOut]):
     pass
 
 
-class FunderIn(Schema):
+class EconomyFunderIn(Schema):
     organisation: str
     name: str = Field(max_length=200)
     type: str
@@ -252,23 +252,23 @@ class FunderIn(Schema):
     visibility: str = "public"
 
 
-class MatchComponentOut(Schema):
+class EconomyMatchComponentOut(Schema):
     name: str
     fit: float
     weight: float
     reason: str
 
 
-class MatchOut(Schema):
+class EconomyMatchOut(Schema):
     project: int
     funder: int
     name: str
     score: float
     eligible: bool
-    components: list[MatchComponentOut]
+    components: list[EconomyMatchComponentOut]
 
 
-class InterestOut(Schema):
+class EconomyInterestOut(Schema):
     id: int
     project: int
     funder: int
@@ -287,21 +287,21 @@ class InterestOut(Schema):
         return int(obj.funder_id)
 
 
-class InterestPage(Page[InterestOut]):
+class EconomyInterestPage(Page[EconomyInterestOut]):
     pass
 
 
-class InterestIn(Schema):
+class EconomyInterestIn(Schema):
     project: int = Field(ge=1)
     funder: int = Field(ge=1)
     message: str = Field("", max_length=5000)
 
 
-class InterestAnswerIn(Schema):
+class EconomyInterestAnswerIn(Schema):
     status: str = Field(pattern=r"^(accepted|declined|withdrawn)$")
 
 
-class ImportRunOut(Schema):
+class EconomyImportRunOut(Schema):
     id: int
     kind: str
     file_name: str
@@ -316,5 +316,5 @@ class ImportRunOut(Schema):
     message: str
 
 
-class ImportRunPage(Page[ImportRunOut]):
+class EconomyImportRunPage(Page[EconomyImportRunOut]):
     pass

@@ -118,7 +118,10 @@ def _map_data(request: HttpRequest) -> dict[str, Any]:
     layer, kind, obj = _map_layer(request)
     if isinstance(obj, Indicator):
         years = queries.indicator_years(request.user, obj)
-        year, values = queries.indicator_map(request.user, obj, _year(request))
+        # A year carried over from another layer falls back to this one's latest.
+        wanted = _year(request)
+        year, values = queries.indicator_map(request.user, obj,
+                                             wanted if wanted in years else None)
         title, unit, reverse_scale = obj.name, obj.unit, not obj.higher_is_better
     else:
         year, years_tuple, values = queries.index_map(obj, _year(request))

@@ -487,6 +487,21 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = _process(request, slug)
     statement = get_object_or_404(process.statements, pk=pk)
     form = VoteForm(request.POST)
+    if getattr(request, "htmx", False):
+        # From the map page's script: answer with the statement's new state in place.
+        text = _("Choose agree, disagree or pass.")
+        ok = False
+        if form.is_valid():
+            try:
+                services.cast_vote(core_policy.require_signed_in(request.user), statement,
+                                   form.cleaned_data["value"])
+                text, ok = _("Your vote was recorded."), True
+            except ServiceError as error:
+                text = error.message
+            except PermissionDenied as error:
+                text = str(error)
+        return render(request, "governance/partials/vote_done.html",
+                      {"statement": statement, "text": text, "ok": ok})
     if form.is_valid():
         _attempt(request, lambda: services.cast_vote(
             core_policy.require_signed_in(request.user), statement, form.cleaned_data["value"]),

@@ -42,12 +42,20 @@ LEVELS = (CABLE_LEVEL, SEGMENT_LEVEL)
 # Monte-Carlo runs asked for through the web are capped: 100,000 trials take about a
 # minute on the real map; the CLI allows the kernel's full range.
 WEB_MAX_TRIALS = 100_000
+# Visitors who are not signed in run the same analyses with a smaller storm, so an
+# anonymous request cannot hold a worker for long.
+ANONYMOUS_MAX_TRIALS = 5_000
 STORM_CHUNKS = 20
 # Each chunk rebuilds the kernel's contracted storm model (about 0.2 s on the real map), so
 # chunks are kept large enough for that to stay small beside the trials themselves.
 STORM_MIN_CHUNK = 2000
 
 Progress = Callable[[int, int], None]
+
+
+def max_trials_for(user: object) -> int:
+    """The largest storm a page or API caller may run synchronously."""
+    return WEB_MAX_TRIALS if getattr(user, "is_authenticated", False) else ANONYMOUS_MAX_TRIALS
 
 
 # --- resilience ---------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def list_ready(request: HttpRequest) -> list[dict[str, Any]]:
              summary="Run a scenario without saving it")
 def run_scenario(request: HttpRequest, payload: ScenarioRunIn) -> dict[str, Any]:
     params = analysis.validate(payload.kind, payload.parameters,
-                               max_trials=analysis.WEB_MAX_TRIALS)
+                               max_trials=analysis.max_trials_for(viewer(request)))
     return analysis.run(_dataset(request), payload.kind, params)
 
 

@@ -11,6 +11,7 @@ class InfraAction(StrEnum):
     EXCHANGES_IMPORTED = "infrastructure.exchanges.imported"
     LINKS_IMPORTED = "infrastructure.links.imported"
     POPULATION_IMPORTED = "infrastructure.population.imported"
+    SATELLITES_IMPORTED = "infrastructure.satellites.imported"
     SEGMENT_EDITED = "infrastructure.segment.edited"
     SCENARIO_SAVED = "infrastructure.scenario.saved"
     SCENARIO_SHARED = "infrastructure.scenario.shared"

@@ -48,14 +48,27 @@ def world_map_spec(
     legend: str,
     width: int = 860,
     highlight: Sequence[str] = (),
+    focus: Sequence[float] | None = None,
 ) -> dict[str, Any]:
     """Countries shaded by score, cables as lines, landing points as dots.
 
     ``points`` rows have ``lon`` and ``lat``; ``highlight`` lists cable ids drawn in red
-    (a scenario's cut cables).
+    (a scenario's cut cables). ``focus`` is ``(west, south, east, north)`` from
+    ``regional_focus``: the map is then centred on that box and zoomed to it.
     """
     spec = choropleth_spec(scores, title=title, legend=legend, scheme="redyellowgreen",
                            width=width, domain=(0, 100))
+    if focus is not None:
+        west, south, east, north = focus
+        centre = (west + (east - west) / 2 + 180) % 360 - 180
+        box = {"type": "Feature", "properties": {}, "geometry": {
+            "type": "LineString",
+            "coordinates": [[west, south], [east, south], [east, north], [west, north]]}}
+        spec["projection"] = {"type": "equalEarth", "rotate": [-centre, 0, 0], "fit": box}
+        for layer in spec["layer"]:
+            layer.setdefault("mark", {})
+            if isinstance(layer["mark"], dict):
+                layer["mark"]["clip"] = True
     cut = set(highlight)
     spec["layer"].append({
         "data": {"values": [c for c in cables if c["id"] not in cut],
@@ -77,6 +90,31 @@ def world_map_spec(
                      "aria": False},
         })
     return spec
+
+
+def regional_focus(points: Iterable[tuple[float, float]], max_span: float = 120.0
+                   ) -> tuple[float, float, float, float] | None:
+    """A (west, south, east, north) box around lon/lat points, or None for a world view.
+
+    Longitudes are taken on the shortest side of the antimeridian, so a Pacific network
+    gets a box east of 180 rather than one round the world. ``None`` when the points
+    spread over more than ``max_span`` degrees of longitude.
+    """
+    pts = list(points)
+    if not pts:
+        return None
+    lons = sorted(lon % 360 for lon, _ in pts)
+    gaps = [(lons[(i + 1) % len(lons)] - lons[i]) % 360 for i in range(len(lons))]
+    widest = max(range(len(gaps)), key=gaps.__getitem__)
+    span = 360 - gaps[widest] if len(lons) > 1 else 0.0
+    if span > max_span:
+        return None
+    west = lons[(widest + 1) % len(lons)]
+    west = west - 360 if west > 180 else west
+    lats = [lat for _, lat in pts]
+    pad = 3.0
+    return (west - pad, max(-89.0, min(lats) - pad), west + span + pad,
+            min(89.0, max(lats) + pad))
 
 
 def _dots(points: list[dict[str, Any]]) -> dict[str, Any]:

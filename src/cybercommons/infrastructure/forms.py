@@ -17,6 +17,8 @@ IMPORT_CHOICES = [
     ("geojson", _("Terrestrial links, GeoJSON")),
     ("csv", _("Terrestrial links, CSV")),
     ("population", _("Population CSV (country code, population, year)")),
+    ("tle", _("Satellite orbital elements (TLE)")),
+    ("ground-stations", _("Satellite ground stations, CSV")),
 ]
 
 
@@ -108,6 +110,8 @@ class ImportForm(forms.Form):
     path = forms.CharField(label=_("Or a folder on the server"), required=False, max_length=500)
     dataset = forms.CharField(label=_("Dataset short name (optional)"), required=False,
                               max_length=80)
+    constellation = forms.CharField(label=_("Constellation (TLE files)"), required=False,
+                                    max_length=200)
 
 
 class SegmentForm(forms.Form):

@@ -12,7 +12,13 @@ from threading import Lock
 
 from cybercommons.infrastructure.kernel.graph import Network, Unit, build_network, country, lp
 from cybercommons.infrastructure.kernel.scenarios import segment_network
-from cybercommons.infrastructure.models import Cable, CableLanding, Dataset, TerrestrialLink
+from cybercommons.infrastructure.models import (
+    Cable,
+    CableLanding,
+    Dataset,
+    GroundStation,
+    TerrestrialLink,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,9 @@ def load(dataset: Dataset) -> LoadedNetwork:
                  else country(link.country_b_id))
         extra.append(Unit(f"link:{link.source_id}", "terrestrial", (end_a, end_b),
                           link.name or f"{link.country_a_id}–{link.country_b_id}"))
+    # A satellite gateway is one more path from its country to the core, failing as a unit.
+    for pk, name, code in GroundStation.objects.values_list("pk", "name", "country_id"):
+        extra.append(Unit(f"gs:{pk}", "ground_station", (country(code), "core"), name))
     network = build_network(cables.values(), landing_country, extra_units=extra,
                             hubs=list(dataset.hubs) or None)
     loaded = LoadedNetwork(dataset.pk, dataset.revision, _stamp(dataset), network, cables,

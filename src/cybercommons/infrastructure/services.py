@@ -28,6 +28,11 @@ from cybercommons.infrastructure.importers.population import (
     import_population,
 )
 from cybercommons.infrastructure.importers.report import ImportReport
+from cybercommons.infrastructure.importers.satellites import (
+    SatelliteFileError,
+    import_ground_stations,
+    import_tle,
+)
 from cybercommons.infrastructure.importers.telegeography import SnapshotError, import_snapshot
 from cybercommons.infrastructure.models import (
     CandidateProject,
@@ -40,7 +45,7 @@ from cybercommons.infrastructure.models import (
 from cybercommons.infrastructure.queries import active_dataset
 
 IMPORT_KINDS = ("telegeography-v3", "telegeography-v2", "peeringdb", "geojson", "csv",
-                "population")
+                "population", "tle", "ground-stations")
 SOURCE = "infrastructure"
 
 
@@ -60,10 +65,12 @@ def import_file(
     activate: bool | None = None,
     tracker: Tracker | None = None,
     system: bool = False,
+    constellation: str = "",
 ) -> ImportRun:
     """Import one file or snapshot folder; returns the stored report.
 
-    ``system`` is for the command line, run by whoever operates the server.
+    ``system`` is for the command line, run by whoever operates the server;
+    ``constellation`` names the constellation of a TLE file.
     """
     if not system:
         policy.require_import(actor)  # type: ignore[arg-type]
@@ -85,6 +92,12 @@ def import_file(
         elif kind == "population":
             report = import_population(path)
             action = InfraAction.POPULATION_IMPORTED
+        elif kind == "tle":
+            report = import_tle(path, constellation or path.stem)
+            action = InfraAction.SATELLITES_IMPORTED
+        elif kind == "ground-stations":
+            report = import_ground_stations(path)
+            action = InfraAction.SATELLITES_IMPORTED
         else:
             target = (Dataset.objects.filter(slug=dataset_slug).first() if dataset_slug
                       else active_dataset())
@@ -93,7 +106,8 @@ def import_file(
                                      "name: links are added to a dataset."), field="dataset")
             report = import_links(path, kind, target, tracker=tracker)
             action = InfraAction.LINKS_IMPORTED
-    except (SnapshotError, ExportError, LinkFileError, PopulationFileError) as error:
+    except (SnapshotError, ExportError, LinkFileError, PopulationFileError,
+            SatelliteFileError) as error:
         ImportRun.objects.create(kind=kind, path=str(path), status=ImportRun.Status.FAILED,
                                  message=str(error), created_by=_actor(actor))
         raise ServiceError(str(error), field="path") from None

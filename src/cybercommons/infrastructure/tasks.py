@@ -15,13 +15,14 @@ from cybercommons.infrastructure.queries import active_dataset
 
 @task()
 def import_uploaded(progress_key: str, kind: str, path: str, name: str, user_id: int,
-                    dataset_slug: str = "", cleanup: bool = True) -> int:
+                    dataset_slug: str = "", cleanup: bool = True,
+                    constellation: str = "") -> int:
     """Import an uploaded file (or a server folder) as its uploader; report in the result."""
     user = User.objects.get(pk=user_id)
     with Tracker(f"Importing {name}", key=progress_key, owner=user) as tracker:
         try:
             run = services.import_file(user, kind, path, dataset_slug=dataset_slug,
-                                       tracker=tracker)
+                                       tracker=tracker, constellation=constellation)
         finally:
             if cleanup:
                 Path(path).unlink(missing_ok=True)

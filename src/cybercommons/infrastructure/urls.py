@@ -31,4 +31,5 @@ urlpatterns = [
     path("planner/candidates/", views.candidate_create, name="candidate-create"),
     path("planner/<uuid:public_id>/", views.plan_detail, name="plan"),
     path("import/", views.import_start, name="import"),
+    path("datasets/<slug:slug>/activate/", views.dataset_activate, name="dataset-activate"),
 ]

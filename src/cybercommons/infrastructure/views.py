@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -61,13 +62,16 @@ def _map_svg(request: HttpRequest, dataset: Dataset, resilience: dict[str, Any],
     cables = charts.cable_features(
         policy.cables(request.user).filter(dataset=dataset, is_planned=False)
         .values_list("source_id", "name", "is_planned", "route"))
-    points = [{"name": n, "lon": lon, "lat": lat} for n, lon, lat in
-              policy.landing_points(request.user).filter(dataset=dataset)
-              .exclude(lon=None).values_list("name", "lon", "lat")]
+    positions = [
+        (float(lon), float(lat)) for lon, lat in policy.landing_points(request.user)
+        .filter(dataset=dataset).values_list("lon", "lat")
+        if lon is not None and lat is not None]
+    points = [{"lon": lon, "lat": lat} for lon, lat in positions]
     scores = {c: r["score"]["value"] for c, r in resilience["countries"].items()}
     return render_svg(charts.world_map_spec(
         scores, cables, points, title=dataset.name, legend=_("Resilience score (0–100)"),
-        highlight=highlight or []))
+        highlight=highlight or [],
+        focus=charts.regional_focus(positions)))
 
 
 # --- map, countries, cables ---------------------------------------------------------------
@@ -225,7 +229,7 @@ def scenario_builder(request: HttpRequest) -> HttpResponse:
             kind = form.cleaned_data["kind"]
             try:
                 params = analysis.validate(kind, form.parameters(),
-                                           max_trials=analysis.WEB_MAX_TRIALS)
+                                           max_trials=analysis.max_trials_for(request.user))
                 if form.cleaned_data["save"] or (
                         kind == "storm" and params["trials"] > BACKGROUND_TRIALS):
                     return _save_or_queue(request, form, kind, params)
@@ -236,6 +240,9 @@ def scenario_builder(request: HttpRequest) -> HttpResponse:
                 status = 200
                 context.update(_result_context(request, dataset, results))
                 context["parameters"] = params
+    if request.htmx and status == 400:  # type: ignore[attr-defined]
+        # htmx swaps only successful answers; the form with its errors must still show.
+        status = 200
     return render(request, "infrastructure/pages/scenario_builder.html", context, status=status)
 
 
@@ -249,10 +256,19 @@ def _save_or_queue(request: HttpRequest, form: ScenarioForm, kind: str,
         progress = start_tracked(run_scenario, _("Storm scenario"), owner=user, kind=kind,
                                  parameters=params, user_id=user.pk, title=title,
                                  is_public=form.cleaned_data["is_public"])
-        return redirect("core:progress", key=progress.key)
+        return _go(request, reverse("core:progress", args=[progress.key]))
     scenario = services.save_scenario(user, title=title, kind=kind, parameters=params,
                                       is_public=form.cleaned_data["is_public"])
-    return redirect("infrastructure:scenario", public_id=scenario.public_id)
+    return _go(request, reverse("infrastructure:scenario", args=[scenario.public_id]))
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect that htmx follows as a whole-page visit."""
+    if request.htmx:  # type: ignore[attr-defined]
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @require_GET
@@ -468,12 +484,24 @@ def import_start(request: HttpRequest) -> HttpResponse:
                                      owner=user, kind=form.cleaned_data["kind"], path=path,
                                      name=name, user_id=user.pk,
                                      dataset_slug=form.cleaned_data["dataset"],
-                                     cleanup=cleanup)
+                                     cleanup=cleanup,
+                                     constellation=form.cleaned_data["constellation"])
             return redirect("core:progress", key=progress.key)
     return render(request, "infrastructure/pages/import.html", {
         "form": form, "runs": policy.import_runs(request.user)[:20],
+        "datasets": policy.datasets(request.user),
         "unresolved": policy.unresolved_names(request.user)[:50],
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def dataset_activate(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = get_object_or_404(policy.datasets(request.user), slug=slug)
+    services.activate_dataset(request.user, dataset)
+    messages.success(request, _("The maps and analyses now read %(name)s.")
+                     % {"name": dataset.name})
+    return redirect("infrastructure:import")
 
 
 # --- the panel on core's country page --------------------------------------------------------

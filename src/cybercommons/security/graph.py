@@ -30,7 +30,7 @@ class Neighbour:
 
 
 def neighbours(stix_id: str, links: Sequence[Mapping[str, Any]]) -> list[Neighbour]:
-    """The objects linked to ``stix_id`` by the given relationships and sightings."""
+    """The objects linked to ``stix_id`` by the given relationships, sightings and reports."""
     found: list[Neighbour] = []
     for link in links:
         if link.get("type") == "relationship":
@@ -40,6 +40,9 @@ def neighbours(stix_id: str, links: Sequence[Mapping[str, Any]]) -> list[Neighbo
                 found.append(Neighbour(target, relation, True, str(link.get("id"))))
             elif target == stix_id and isinstance(source, str):
                 found.append(Neighbour(source, relation, False, str(link.get("id"))))
+        elif link.get("type") == "report" and stix_id in (link.get("object_refs") or []):
+            found.append(Neighbour(str(link.get("id")), "described in", False,
+                                   str(link.get("id"))))
         elif link.get("type") == "sighting":
             if link.get("sighting_of_ref") == stix_id:
                 for ref in link.get("where_sighted_refs") or []:

@@ -70,11 +70,21 @@ class TaxiiPage:
 
 
 def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
-               fields: tuple[str, ...]) -> TaxiiPage:
-    """Read one page of a filtered, policy-scoped queryset (``limit + 1`` rows, no OFFSET)."""
+               fields: tuple[str, ...], collection: Collection | None = None) -> TaxiiPage:
+    """Read one page of a filtered, policy-scoped queryset (``limit + 1`` rows, no OFFSET).
+
+    With ``collection``, ``added_after`` also becomes a lower bound on ``seq`` (found
+    through the date-added index), so the database walks the ``seq`` index from there
+    instead of filtering every older row on its way.
+    """
     fingerprint = spec.fingerprint(scope)
     key = paging_key()
     qs = apply_filters(qs, spec)
+    if spec.added_after is not None and collection is not None:
+        first = (StixObject.objects.filter(collection=collection,
+                                           date_added__gt=spec.added_after)
+                 .order_by("date_added").values_list("seq", flat=True).first())
+        qs = qs.filter(seq__gte=first) if first is not None else qs.none()
     if spec.next_token:
         position = decode_cursor(spec.next_token, fingerprint, key, max_age=CURSOR_MAX_AGE)
         qs = qs.filter(seq__gt=position.sequence)
@@ -143,11 +153,11 @@ def object_versions(viewer: policy.Viewer, stix_id: str) -> QuerySet[StixObject]
 
 
 def related(viewer: policy.Viewer, stix_id: str, limit: int = 60) -> list[StixObject]:
-    """Relationships and sightings that touch an object, and the objects at their other end,
-    all as the viewer may see them."""
+    """Relationships, sightings and reports that name an object, as the viewer may see them."""
     visible = policy.objects(viewer).filter(is_latest=True)
     needle = '"' + stix_id + '"'
-    links = list(visible.filter(type__in=["relationship", "sighting"], raw__contains=needle)
+    links = list(visible.filter(type__in=["relationship", "sighting", "report"],
+                                raw__contains=needle).exclude(stix_id=stix_id)
                  .select_related("collection")[:limit])
     return links
 

@@ -220,7 +220,7 @@ def manifest(request: HttpRequest, user: User | AnonymousUser, root: str,
     item = _collection(user, root, collection_id)
     spec = _filters(request, Endpoint.MANIFEST)
     page = queries.taxii_page(_readable(user, item), spec, f"{root}/{item.pk}/manifest",
-                              ("stix_id", "version_key"))
+                              ("stix_id", "version_key"), item)
     records = [taxii_resources.manifest_record(row["stix_id"], row["date_added"],
                                                _version_text(row)) for row in page.rows]
     return taxii_response(taxii_resources.manifest(records, page.more, page.next_token),
@@ -260,7 +260,7 @@ def objects(request: HttpRequest, user: User | AnonymousUser, root: str,
         return _add_objects(request, user, item)
     spec = _filters(request, Endpoint.OBJECTS)
     page = queries.taxii_page(_readable(user, item), spec, f"{root}/{item.pk}/objects",
-                              ("raw",))
+                              ("raw",), item)
     return taxii_response(_envelope_text(page),
                           headers=date_added_headers(page.first_added, page.last_added))
 

@@ -33,6 +33,7 @@ from cybercommons.security.forms import (
 )
 from cybercommons.security.importers.files import import_file
 from cybercommons.security.kernel.stix_validation import check_pattern
+from cybercommons.security.kernel.tlp import tlp_for_marking_id
 from cybercommons.security.models import TLP_CHOICES, CollectionGrant, SharingGroup
 
 PAGE_SIZE = 50
@@ -83,7 +84,8 @@ def object_detail(request: HttpRequest, stix_id: str) -> HttpResponse:
     return render(request, "security/pages/object_detail.html", {
         "object": latest, "versions": versions, "content": content,
         "pretty": json.dumps(content, indent=2, ensure_ascii=False),
-        "markings": [ref for ref in latest.marking_refs.strip("|").split("|") if ref],
+        "markings": [(ref, tlp_for_marking_id(ref)) for ref in
+                     latest.marking_refs.strip("|").split("|") if ref],
         "neighbours": neighbours, "names": names,
         "svg": graph.render(content.get("name") or stix_id, neighbours, names)
         if neighbours else "",

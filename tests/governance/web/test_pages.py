@@ -168,3 +168,17 @@ def test_the_convenor_merges_several_amendments_into_one_version(
     assert v2.note == "Both."
     assert dict(v2.sections.values_list("key", "body")) == {
         "purpose": "Cables matter.", "repair": "Within 2 days."}
+
+
+def test_a_vote_from_the_map_page_script_answers_in_place(
+        make_process: Callable[..., Process], cast: Cast) -> None:
+    process = make_process(Phase.OPINION_MAP)
+    statement = services.add_statement(cast.convenor, process, "Cables are critical.")
+    url = f"/governance/{process.slug}/statements/{statement.pk}/vote/"
+    client = _client(cast.government)
+    first = client.post(url, {"value": "1"}, HTTP_HX_REQUEST="true")
+    assert first.status_code == 200
+    assert "Your vote was recorded." in first.content.decode()
+    again = client.post(url, {"value": "-1"}, HTTP_HX_REQUEST="true")
+    assert "already voted" in again.content.decode()
+    assert "<html" not in again.content.decode()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cybercommons.core.errors import ServiceError
+from cybercommons.core.models import Country
 from cybercommons.core.progress import TerminalBar, Tracker
-from cybercommons.economy import queries, services
+from cybercommons.economy import policy, queries, services
 from cybercommons.economy.importers.formats import FormatError, ImportKind, parse_column_map
 
 REPORT_COLUMNS = ("file", "written", "created", "updated", "countries", "aggregates",
@@ -19,7 +22,8 @@ REPORT_COLUMNS = ("file", "written", "created", "updated", "countries", "aggrega
 
 
 class Command(BaseCommand):
-    help = "Digital-economy observatory: import indicator files, show index rankings."
+    help = ("Digital-economy observatory: import indicator files; rankings, index steps, "
+            "progress to 2030 and project-funder matches.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -36,12 +40,97 @@ class Command(BaseCommand):
         rank.add_argument("--year", type=int, default=None)
         rank.add_argument("--top", type=int, default=20)
         rank.add_argument("--json", action="store_true")
+        explain = sub.add_parser("explain", help="an index step by step for one country")
+        explain.add_argument("country", help="ISO alpha-2 or alpha-3")
+        explain.add_argument("--index", default="itu-idi-2023")
+        explain.add_argument("--json", action="store_true")
+        progress = sub.add_parser("progress", help="progress to the 2030 targets")
+        progress.add_argument("country", help="ISO alpha-2 or alpha-3")
+        progress.add_argument("--json", action="store_true")
+        matches = sub.add_parser("matches", help="funders ranked for a project, with reasons")
+        matches.add_argument("project", type=int, help="project id")
+        matches.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "import":
+        action = options["action"]
+        if action == "import":
             self._import(options)
-        else:
+        elif action == "rank":
             self._rank(options)
+        elif action == "explain":
+            self._explain(options)
+        elif action == "progress":
+            self._progress(options)
+        else:
+            self._matches(options)
+
+    def _country(self, code: str) -> Country:
+        field = "code" if len(code) == 2 else "alpha3"
+        country = Country.objects.filter(**{field: code.upper()}).first()
+        if country is None:
+            raise CommandError(f"no country has the code {code}")
+        return country
+
+    def _emit(self, data: Any, lines: list[str], as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        else:
+            for line in lines:
+                self.stdout.write(line)
+
+    def _explain(self, options: dict[str, Any]) -> None:
+        services.ensure_built_in_indices()
+        row = queries.index_definition(None, options["index"])
+        if row is None:
+            raise CommandError(f"no index with the code {options['index']}")
+        country = self._country(options["country"])
+        year, breakdown = queries.explain_country(country, queries.kernel_definition(row))
+        if breakdown is None:
+            raise CommandError(f"no data for {row.code} in {country.name}")
+        lines = [f"{row.name}: {country.name} {year}"]
+        for step in breakdown.indicators:
+            raw = "missing" if step.raw is None else f"{step.raw:g}"
+            score = "-" if step.score is None else f"{step.score:.1f}"
+            lines.append(f"  {step.code:20} {raw:>10} [{step.worst:g} .. {step.best:g}] "
+                         f"-> {score:>6}  x {step.weight:.3f}  ({step.pillar})")
+        for pillar in breakdown.pillars:
+            score = "-" if pillar.score is None else f"{pillar.score:.1f}"
+            lines.append(f"  pillar {pillar.label}: {score}")
+        lines.append(f"  score: {'-' if breakdown.score is None else f'{breakdown.score:.1f}'}"
+                     f" {breakdown.reason_if_missing}")
+        lines.append(f"  {breakdown.missing_data_rule}")
+        self._emit({"country": country.code, "year": year, **asdict(breakdown)}, lines,
+                   options["json"])
+
+    def _progress(self, options: dict[str, Any]) -> None:
+        country = self._country(options["country"])
+        data, lines = [], [f"Progress to 2030: {country.name}"]
+        for item in queries.country_progress(AnonymousUser(), country):
+            p = item.progress
+            slope = p.trend.slope if p.trend else None
+            data.append({"indicator": item.indicator.code, "status": p.status.value,
+                         "latest_year": p.latest_year, "latest_value": p.latest_value,
+                         "slope_per_year": slope, "projected_2030": p.projected,
+                         "year_reached": p.year_reached, "rate_needed": p.rate_needed,
+                         "target": p.target.value})
+            lines.append(f"  {item.indicator.code}: {p.status.value}, latest {p.latest_value:g} "
+                         f"({p.latest_year}), pace {_rounded(slope)}/yr, 2030 "
+                         f"{_rounded(p.projected)}, needed {_rounded(p.rate_needed)}/yr")
+        self._emit(data, lines, options["json"])
+
+    def _matches(self, options: dict[str, Any]) -> None:
+        # The operator at the command line sees what a signed-out visitor sees.
+        viewer = AnonymousUser()
+        project = policy.projects(viewer).filter(pk=options["project"]).first()
+        if project is None:
+            raise CommandError(f"no public project has the id {options['project']}")
+        data, lines = [], [f"Funders for {project.name}"]
+        for funder, match in queries.funders_for_project(viewer, project):
+            data.append({"funder": funder.pk, "name": funder.name, "score": match.score,
+                         "eligible": match.eligible, "reasons": match.reasons})
+            head = f"{match.score:5.1f}" if match.eligible else "  n/e"
+            lines.append(f"  {head}  {funder.name}: {'; '.join(match.reasons)}")
+        self._emit(data, lines, options["json"])
 
     def _import(self, options: dict[str, Any]) -> None:
         column_map = None
@@ -96,3 +185,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{row.name} — {table.year}")
         for r in rows:
             self.stdout.write(f"{r.rank:>5g}  {r.country.code}  {r.score:6.1f}  {r.country.name}")
+
+
+def _rounded(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"

@@ -16,7 +16,7 @@ from cybercommons.infrastructure.kernel.events import NAMED_REGIONS, READY_SCENA
 from cybercommons.infrastructure.queries import active_dataset
 
 IMPORT_KINDS = ("telegeography-v3", "telegeography-v2", "peeringdb", "geojson", "csv",
-                "population")
+                "population", "tle", "ground-stations")
 
 
 class Command(BaseCommand):
@@ -30,6 +30,8 @@ class Command(BaseCommand):
         imp.add_argument("--dataset", default="", help="short name of the dataset to fill")
         imp.add_argument("--activate", action="store_true",
                          help="make this dataset the one the analysis reads")
+        imp.add_argument("--constellation", default="",
+                         help="tle: the constellation (default: the file's name)")
         imp.add_argument("--json", action="store_true")
 
         sc = sub.add_parser("scenario", help="run a failure scenario on the active dataset")
@@ -82,7 +84,8 @@ class Command(BaseCommand):
                 run = services.import_file(None, options["kind"], path,
                                            dataset_slug=options["dataset"],
                                            activate=True if options["activate"] else None,
-                                           tracker=tracker, system=True)
+                                           tracker=tracker, system=True,
+                                           constellation=options["constellation"])
         except ServiceError as error:
             raise CommandError(error.message) from None
         if options["json"]:
