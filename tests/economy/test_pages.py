@@ -209,3 +209,25 @@ def test_the_project_list_costs_the_same_queries_for_one_or_many_projects(client
         response = client.get("/economy/projects/")
     assert b"P4" in response.content
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_ddf_file_keeps_its_name_and_its_folder_is_removed(client, cast,
+                                                                        settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from cybercommons.economy.models import Observation
+
+    settings.DATA_DIR = tmp_path
+    cast.owner.is_staff = True
+    cast.owner.save()
+    client.force_login(cast.owner)
+    name = "ddf--datapoints--internet_users--by--geo--time.csv"
+    upload = SimpleUploadedFile(name, b"geo,time,internet_users\nken,2020,29.5\n")
+    response = client.post("/economy/import/", {"kind": "ddf", "file": upload})
+    assert response.status_code == 302
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*",
+                 verbosity=0)
+    assert Observation.objects.get(geo="KEN", year=2020).value == 29.5
+    assert list((tmp_path / "uploads" / "economy").iterdir()) == []

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from django.contrib.auth.models import Permission
 from PIL import Image, ImageDraw
 
-from cybercommons.core.models import Organisation, Role, User
-from tests.factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
+if TYPE_CHECKING:
+    from cybercommons.core.models import Organisation, User
+
+# Django is imported inside the fixtures: the kernel tests in this folder run without it.
 
 
 @dataclass
@@ -25,7 +27,10 @@ class Cast:
 
 
 @pytest.fixture(autouse=True)
-def exchange_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+def exchange_settings(request, tmp_path):  # type: ignore[no-untyped-def]
+    if "settings" not in request.fixturenames and not _django_available(request):
+        return None
+    settings = request.getfixturevalue("settings")
     settings.EXCHANGE_SITE_URL = "http://testserver"
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EXCHANGE_FEDERATION_ALLOW_PRIVATE = True
@@ -40,8 +45,22 @@ def exchange_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     return settings
 
 
+def _django_available(request) -> bool:  # type: ignore[no-untyped-def]
+    return request.config.pluginmanager.has_plugin("django")
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
+    from django.contrib.auth.models import Permission
+
+    from cybercommons.core.models import Role, User
+    from tests.factories import (
+        CountryFactory,
+        MembershipFactory,
+        OrganisationFactory,
+        UserFactory,
+    )
+
     organisation = OrganisationFactory(name="Museum of Sound", slug="museum-of-sound",
                                        country=CountryFactory(code="KE"))
     owner = UserFactory(username="amina")
@@ -83,8 +102,10 @@ _KEY_POOL: list[tuple[str, str]] = []
 
 
 @pytest.fixture(autouse=True)
-def fast_keys(monkeypatch):  # type: ignore[no-untyped-def]
+def fast_keys(request, monkeypatch):  # type: ignore[no-untyped-def]
     """RSA key generation is slow; each test draws distinct keys from a pool made once."""
+    if not _django_available(request):
+        return
     from cybercommons.exchange.federation import outbound
 
     if not _KEY_POOL:

@@ -46,7 +46,13 @@ def test_the_csv_downloads_hold_the_scores(sample: Dataset) -> None:
 
 
 def test_the_country_page_explains_the_weak_points(sample: Dataset) -> None:
+    from cybercommons.infrastructure.models import IXP, Facility
+
+    ixp = IXP.objects.create(source_id="1", name="Sample Tonga IX", country_id="TO")
+    ixp.facilities.add(Facility.objects.create(source_id="2", name="Sample DC"))
     body = _client().get("/infrastructure/countries/to/").content.decode()
+    assert "Sample Tonga IX" in body
+    assert "1 facility" in body
     assert "Tonga Sample Cable" in body
     assert "Single points of failure" in body
     assert "Nuku&#x27;alofa (sample)" in body

@@ -1,117 +1,35 @@
-"""The cast of the security tests: a CERT, its partner in the community, and outsiders.
+"""Fixtures of the security tests (the cast itself is in ``cast.py``).
 
-* ``cert`` (alice admin, bob editor) owns the community ``community`` and its collection;
-* ``partner`` (carol editor) is a member of the community;
-* ``friend`` (frank editor) is outside the community but in the sharing group ``circle``
-  with ``cert``;
-* ``other`` (mallory editor) is outside everything; anonymous callers have no account.
+Imports of Django code happen inside the fixtures, so the kernel tests below this folder
+still run without Django (``-p no:django``).
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import uuid
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 
-from cybercommons.core import services as core_services
-from cybercommons.core.models import Organisation, Role, User
-from cybercommons.security import services
-from cybercommons.security.kernel.tlp import Tlp, marking_id
-from cybercommons.security.models import ApiRoot, Collection, SharingGroup
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
-
-TAXII = "application/taxii+json;version=2.1"
-
-
-@dataclass
-class World:
-    cert: Organisation
-    partner: Organisation
-    friend: Organisation
-    other: Organisation
-    alice: User
-    bob: User
-    carol: User
-    frank: User
-    mallory: User
-    root: ApiRoot
-    collection: Collection
-    circle: SharingGroup
-
-    def token(self, user: User, scopes: tuple[str, ...] = ("read", "write")) -> str:
-        _token, secret = core_services.create_token(user, name="taxii", scopes=list(scopes))
-        return secret
-
-
-def indicator(n: int, *, tlp: Tlp | None = None, modified: str = "2024-01-01T00:00:00.000Z",
-              **extra: Any) -> dict[str, Any]:
-    """A valid indicator for the documentation address 192.0.2.n."""
-    obj: dict[str, Any] = {
-        "type": "indicator", "spec_version": "2.1",
-        "id": f"indicator--{uuid.uuid5(uuid.NAMESPACE_URL, f'test-{n}')}",
-        "created": "2024-01-01T00:00:00.000Z", "modified": modified,
-        "name": f"Bad host 192.0.2.{n % 250}",
-        "pattern": f"[ipv4-addr:value = '192.0.2.{n % 250}']", "pattern_type": "stix",
-        "valid_from": "2024-01-01T00:00:00Z",
-    }
-    if tlp is not None:
-        obj["object_marking_refs"] = [marking_id(tlp)]
-    obj.update(extra)
-    return obj
-
-
-def envelope(*objects: dict[str, Any]) -> str:
-    return json.dumps({"objects": list(objects)})
-
-
-def basic(user: User) -> str:
-    return "Basic " + base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
-
-
-def taxii_client(auth: str | None = None) -> Client:
-    headers = {"Accept": TAXII}
-    if auth:
-        headers["Authorization"] = auth
-    return Client(headers=headers)
-
-
-def _member(org: Organisation, username: str, role: str) -> User:
-    user = UserFactory(username=username)
-    MembershipFactory(user=user, organisation=org, role=role)
-    return user
+if TYPE_CHECKING:
+    from tests.security.cast import World
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    cert = OrganisationFactory(name="Example CERT", slug="example-cert")
-    partner = OrganisationFactory(name="Partner CSIRT", slug="partner")
-    friend = OrganisationFactory(name="Friendly ISP", slug="friend")
-    other = OrganisationFactory(name="Other Org", slug="other")
-    alice = _member(cert, "alice", Role.ADMIN)
-    bob = _member(cert, "bob", Role.EDITOR)
-    carol = _member(partner, "carol", Role.EDITOR)
-    frank = _member(friend, "frank", Role.EDITOR)
-    mallory = _member(other, "mallory", Role.EDITOR)
-    root = services.create_api_root(alice, owner=cert, title="Community", slug="community",
-                                    members=[partner])
-    collection = services.create_collection(alice, root, owner=cert, title="Indicators",
-                                            alias="indicators", community_write=True)
-    circle = services.create_sharing_group(alice, owner=cert, name="Circle", members=[friend])
-    return World(cert, partner, friend, other, alice, bob, carol, frank, mallory, root,
-                 collection, circle)
+    """A CERT, its community partner, a sharing-group friend and an outsider."""
+    from tests.security.cast import make_world
 
-
-def objects_url(world: World, collection: Collection | None = None) -> str:
-    c = collection or world.collection
-    return f"/taxii2/{c.api_root.slug}/collections/{c.pk}/objects/"
+    return make_world()
 
 
 @pytest.fixture(autouse=True)
-def security_urls(settings: Any) -> None:
-    """Serve only core and this module: the tests do not depend on other modules' URLs."""
+def security_urls(request: pytest.FixtureRequest) -> None:
+    """Serve the project's URLs with /taxii2/ (see ``urls.py``) in the Django tests."""
+    if "settings" not in request.fixturenames and not _uses_django(request):
+        return
+    settings: Any = request.getfixturevalue("settings")
     settings.ROOT_URLCONF = "tests.security.urls"
+
+
+def _uses_django(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("django_db") is not None

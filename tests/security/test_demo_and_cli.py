@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from cybercommons.security import demo, policy
 from cybercommons.security.models import ApiRoot, Collection, SharingGroup, StixObject
-from tests.security.conftest import World, indicator
+from tests.security.cast import World, indicator
 
 pytestmark = pytest.mark.django_db
 

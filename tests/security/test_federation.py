@@ -17,7 +17,7 @@ from cybercommons.security.kernel.tlp import Tlp
 from cybercommons.security.models import StixObject, Subscription
 from cybercommons.security.tasks import run_subscription
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.security.conftest import World, indicator
+from tests.security.cast import World, indicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ import pytest
 from cybercommons.core.errors import ServiceError
 from cybercommons.security.importers.files import import_file
 from cybercommons.security.models import StixObject
-from tests.security.conftest import World, indicator
+from tests.security.cast import World, indicator
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import Client
 from cybercommons.security import services
 from cybercommons.security.kernel.tlp import Tlp
 from cybercommons.security.models import StixObject, Subscription
-from tests.security.conftest import World, indicator
+from tests.security.cast import World, indicator
 
 pytestmark = pytest.mark.django_db
 

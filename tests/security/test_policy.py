@@ -11,7 +11,7 @@ from cybercommons.security import policy, services
 from cybercommons.security.kernel import tlp as kernel
 from cybercommons.security.kernel.tlp import Tlp
 from cybercommons.security.models import Collection, StixObject
-from tests.security.conftest import World, indicator
+from tests.security.cast import World, indicator
 
 pytestmark = pytest.mark.django_db
 

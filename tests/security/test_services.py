@@ -11,7 +11,7 @@ from cybercommons.core.errors import Conflict, ServiceError
 from cybercommons.core.models import AuditEntry, Event
 from cybercommons.security import services
 from cybercommons.security.models import StixObject
-from tests.security.conftest import World, indicator
+from tests.security.cast import World, indicator
 
 pytestmark = pytest.mark.django_db
 

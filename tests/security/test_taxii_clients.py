@@ -9,7 +9,7 @@ from stix2.datastore.taxii import TAXIICollectionSink, TAXIICollectionSource
 from taxii2client.v21 import Collection, Server, as_pages
 
 from tests.factories import PASSWORD
-from tests.security.conftest import World, indicator
+from tests.security.cast import World, indicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

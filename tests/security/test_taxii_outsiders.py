@@ -7,7 +7,7 @@ import pytest
 from cybercommons.security import services
 from cybercommons.security.kernel.tlp import Tlp
 from cybercommons.security.models import StixObject
-from tests.security.conftest import (
+from tests.security.cast import (
     TAXII,
     World,
     basic,

@@ -10,7 +10,7 @@ from cybercommons.security import services
 from cybercommons.security.kernel.stix_timestamps import parse_timestamp
 from cybercommons.security.kernel.tlp import Tlp
 from cybercommons.security.models import StixObject
-from tests.security.conftest import (
+from tests.security.cast import (
     TAXII,
     World,
     basic,
@@ -346,3 +346,19 @@ def test_a_microsecond_version_is_kept_to_the_microsecond(world: World) -> None:
     body = taxii_client(basic(world.alice)).get(
         f"/taxii2/community/collections/{world.collection.pk}/manifest/").json()
     assert body["objects"][0]["version"] == "2024-02-01T00:00:00.123456Z"
+
+
+def test_added_after_pages_with_next_cover_every_later_object_once(world: World) -> None:
+    post(world, *[indicator(n) for n in range(5)])
+    client = taxii_client(basic(world.alice))
+    mark = client.get(objects_url(world))["X-TAXII-Date-Added-Last"]
+    post(world, *[indicator(n) for n in range(10, 17)])
+    seen: list[str] = []
+    body = client.get(objects_url(world), {"added_after": mark, "limit": "3"}).json()
+    while True:
+        seen.extend(o["id"] for o in body.get("objects", []))
+        if not body.get("more"):
+            break
+        body = client.get(objects_url(world), {"added_after": mark, "limit": "3",
+                                               "next": body["next"]}).json()
+    assert seen == [indicator(n)["id"] for n in range(10, 17)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from django.conf import settings
 from django_tasks import task
 
 from cybercommons.core.models import User
@@ -23,7 +25,16 @@ def import_uploaded_file(progress_key: str, kind: str, path: str, name: str, use
                 user, kind, path, display_name=name, tracker=tracker,
                 column_map=parse_column_map(column_map) if column_map else None)
         finally:
-            Path(path).unlink(missing_ok=True)
+            _discard(Path(path))
         tracker.finish(result={**run.counts, "problems": run.problems[:20]},
                        message=f"{run.rows_written} rows written")
     return run.pk
+
+
+def _discard(path: Path) -> None:
+    """Remove the uploaded file, and its per-upload folder when it is one of ours."""
+    uploads = (Path(settings.DATA_DIR) / "uploads" / "economy").resolve()
+    if path.resolve().parent.parent == uploads:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

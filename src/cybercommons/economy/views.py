@@ -375,9 +375,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
             form.add_error("column_map", str(error))
         else:
             upload = form.cleaned_data["file"]
-            folder = Path(settings.DATA_DIR) / "uploads" / "economy"
+            # A folder per upload keeps the file's own name, which DDF files are read by.
+            folder = Path(settings.DATA_DIR) / "uploads" / "economy" / uuid.uuid4().hex
             folder.mkdir(parents=True, exist_ok=True)
-            target = folder / f"{uuid.uuid4().hex}-{Path(upload.name).name}"
+            target = folder / Path(upload.name).name
             with target.open("wb") as handle:
                 for chunk in upload.chunks():
                     handle.write(chunk)

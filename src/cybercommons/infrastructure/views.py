@@ -138,6 +138,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "infrastructure/pages/country.html", {
         "country": country, "dataset": dataset, "row": row, "cables": cables,
         "landing_points": queries.landing_points(request.user, dataset, country=country.code),
+        "ixps": policy.ixps(request.user).filter(country=country).prefetch_related(
+            "facilities"),
         "spofs": [names.get(u, u) for u in (row or {}).get("single_points_of_failure", [])],
         "cable_cut": [names.get(u, u) for u in (row or {}).get("cable_cut", [])],
         "station_cut": [names.get(f"lp:{u}", u) for u in (row or {}).get("station_cut", [])],

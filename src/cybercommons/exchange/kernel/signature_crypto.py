@@ -7,6 +7,7 @@ keys, SubjectPublicKeyInfo public keys) or, for HMAC, the raw shared secret as b
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -27,6 +28,13 @@ class SignatureError(ValueError):
 
 def _load_private(key: Key) -> object:
     data = key.encode("ascii") if isinstance(key, str) else key
+    return _load_private_bytes(data)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_private_bytes(data: bytes) -> object:
+    # Loading an RSA private key checks it (tens of milliseconds); a server signs every
+    # delivery with the same few actor keys, so each is loaded once.
     try:
         return serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
@@ -35,6 +43,11 @@ def _load_private(key: Key) -> object:
 
 def _load_public(key: Key) -> object:
     data = key.encode("ascii") if isinstance(key, str) else key
+    return _load_public_bytes(data)
+
+
+@functools.lru_cache(maxsize=4096)
+def _load_public_bytes(data: bytes) -> object:
     try:
         return serialization.load_pem_public_key(data)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
