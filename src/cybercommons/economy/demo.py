@@ -1,8 +1,9 @@
 """A small sample for the demo, written by the project (not copied from any data file).
 
-Rounded, approximate values for twelve countries: Internet use for a few years and one
-year of the ICT Development Index indicators, so that maps, rankings, the IDI step by
-step and progress to 2030 show something within a minute of ``cybercommons demo``. The
+Rounded, approximate values for twelve countries: Internet use and the price of 1 GB of
+mobile data for a few years, and one year of the ICT Development Index indicators, so that
+maps, rankings, the IDI step by step, the affordability test and progress to 2030 show
+something within a minute of ``cybercommons demo``. The
 source of every value says it is a demo sample. Two projects, two funders and one
 expression of interest show the matching. Loading twice changes nothing.
 """
@@ -60,6 +61,22 @@ IDI_2023_VALUES = {
 }
 IDI_CODES = ("xHH6", "i911mw", "i271G", "i271GA", "i136mwi_subs", "i135tfb_subs",
              "i271mb_high_ts_GNI", "i154_FBB_ts_GNI", "xHH18")
+# Price of 1 GB of mobile data, % of monthly GNI per capita (the A4AI "1 for 2" test), so
+# the country page shows the affordability test and progress toward the 2 % line.
+MOBILE_DATA_PRICE: dict[str, dict[int, float]] = {
+    "KEN": {2019: 5.5, 2021: 4.2, 2023: 3.4},
+    "GHA": {2019: 2.0, 2021: 1.5, 2023: 1.1},
+    "NGA": {2019: 2.6, 2021: 1.9, 2023: 1.4},
+    "ZAF": {2019: 1.4, 2021: 1.1, 2023: 0.9},
+    "IND": {2019: 0.4, 2021: 0.3, 2023: 0.3},
+    "BRA": {2019: 0.9, 2021: 0.7, 2023: 0.6},
+    "PER": {2019: 0.9, 2021: 0.7, 2023: 0.6},
+    "FRA": {2019: 0.1, 2021: 0.1, 2023: 0.1},
+    "DEU": {2019: 0.3, 2021: 0.2, 2023: 0.2},
+    "FJI": {2019: 2.5, 2021: 2.2, 2023: 1.8},
+    "NPL": {2019: 4.0, 2021: 3.1, 2023: 2.5},
+    "SGP": {2019: 0.1, 2021: 0.1, 2023: 0.1},
+}
 # Mobile-phone ownership by sex (%), so the country page shows a gender gap.
 OWNERSHIP_BY_SEX = {"KEN": (74, 66), "NPL": (88, 76), "IND": (85, 75)}
 
@@ -74,6 +91,10 @@ def _observations() -> list[Observation]:
         for code, value in zip(IDI_CODES, values, strict=True):
             rows.append(Observation(iso3, GeoKind.COUNTRY, 2023, float(value), code,
                                     source=SOURCE))
+    for iso3, by_year in MOBILE_DATA_PRICE.items():
+        for year, value in by_year.items():
+            rows.append(Observation(iso3, GeoKind.COUNTRY, year, value, "A4AI.1GB.GNI",
+                                    unit="% of monthly GNI per capita", source=SOURCE))
     for iso3, (male, female) in OWNERSHIP_BY_SEX.items():
         for sex, value in (("male", male), ("female", female)):
             rows.append(Observation(iso3, GeoKind.COUNTRY, 2023, float(value), "IT_MOB_OWN",

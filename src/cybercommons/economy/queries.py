@@ -166,6 +166,13 @@ def default_year(result: IndexResult) -> int | None:
     return max(year for year, n in counts.items() if n >= best / 2)
 
 
+def scored_years(result: IndexResult) -> tuple[int, ...]:
+    """The years in which at least one country has an overall score: a year offered in a
+    form must show something (one indicator reported alone gives a year but no score)."""
+    return tuple(year for i, year in enumerate(result.years)
+                 if bool((~_isnan(result.overall[:, i])).any()))
+
+
 def _isnan(values: Any) -> Any:
     import numpy as np
 
@@ -192,8 +199,9 @@ def ranking(viewer: Viewer | None, row: IndexDefinition, *, year: int | None = N
             result: IndexResult | None = None) -> RankingTable:
     """Countries ranked by the index in one year, among those the filters keep."""
     result = result or compute(row)
-    year = year if year in result.years else default_year(result)
-    table = RankingTable(index=row, year=year, years=result.years,
+    years = scored_years(result)
+    year = year if year in years else default_year(result)
+    table = RankingTable(index=row, year=year, years=years,
                          pillar_labels=tuple(p.label for p in result.definition.pillars),
                          missing_data_rule=result.missing_data_rule)
     if year is None:
@@ -267,11 +275,12 @@ def indicator_map(viewer: Viewer, indicator: Indicator, year: int | None
 def index_map(row: IndexDefinition, year: int | None) -> tuple[int | None, tuple[int, ...],
                                                                 dict[str, float]]:
     result = compute(row)
-    year = year if year in result.years else default_year(result)
+    years = scored_years(result)
+    year = year if year in years else default_year(result)
     if year is None:
-        return None, result.years, {}
+        return None, years, {}
     known = countries_by_alpha3()
-    return year, result.years, {known[g].code: v for g, v in
+    return year, years, {known[g].code: v for g, v in
                                 result.overall_for_year(year).items() if g in known}
 
 
@@ -420,6 +429,12 @@ class PeerRow:
     label: str
     aggregate: progress.PeerAggregate
     rank: int | None
+
+    @property
+    def weighted_mean(self) -> float | None:
+        """The population-weighted mean, None (not NaN) when no member has a population."""
+        value = self.aggregate.weighted_mean
+        return None if math.isnan(value) else value
 
 
 def peer_groups(country: Country) -> list[tuple[str, list[str]]]:

@@ -25,15 +25,15 @@ from cybercommons.infrastructure.schemas import (
     CableDetail,
     CableFilters,
     CablePage,
-    CandidateIn,
-    CandidateOut,
-    CandidatePage,
+    CandidateProjectIn,
+    CandidateProjectOut,
+    CandidateProjectPage,
     CountryResilienceOut,
     LandingFilters,
-    LandingPage,
-    PlanIn,
-    PlanOut,
-    ReadyOut,
+    LandingPointPage,
+    PlannerRunIn,
+    PlannerRunOut,
+    ReadyScenarioOut,
     ResilienceOut,
     ScenarioOut,
     ScenarioPage,
@@ -80,7 +80,7 @@ def get_cable(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> Cab
     return cable
 
 
-@router.get("/landing-points", response=LandingPage, auth=PUBLIC,
+@router.get("/landing-points", response=LandingPointPage, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="infrastructure_landing_points_list",
             summary="Landing points of the active dataset")
 def list_landing_points(request: HttpRequest, response: HttpResponse,
@@ -117,7 +117,7 @@ def get_country(request: HttpRequest,
     return {**row, "name": names.get(code.upper(), code.upper())}
 
 
-@router.get("/ready-scenarios", response=list[ReadyOut], auth=PUBLIC,
+@router.get("/ready-scenarios", response=list[ReadyScenarioOut], auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="infrastructure_ready_list",
             summary="Real events from the record, ready to run")
 def list_ready(request: HttpRequest) -> list[dict[str, Any]]:
@@ -175,7 +175,7 @@ def delete_scenario(request: HttpRequest, public_id: UUID) -> Status:
     return Status(204, None)
 
 
-@router.get("/candidates", response=CandidatePage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+@router.get("/candidates", response=CandidateProjectPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="infrastructure_candidates_list",
             summary="Candidate projects: public ones and your own")
 def list_candidates(request: HttpRequest, response: HttpResponse,
@@ -184,18 +184,18 @@ def list_candidates(request: HttpRequest, response: HttpResponse,
                     key="name", name="infra-candidates")
 
 
-@router.post("/candidates", response={201: CandidateOut}, auth=SIGNED_IN,
+@router.post("/candidates", response={201: CandidateProjectOut}, auth=SIGNED_IN,
              operation_id="infrastructure_candidates_create",
              summary="Add a candidate project")
-def create_candidate(request: HttpRequest, payload: CandidateIn) -> Status:
+def create_candidate(request: HttpRequest, payload: CandidateProjectIn) -> Status:
     candidate = services.create_candidate(signed_in(request), **payload.model_dump())
     return Status(201, candidate)
 
 
-@router.post("/planner/run", response=PlanOut, auth=SIGNED_IN,
+@router.post("/planner/run", response=PlannerRunOut, auth=SIGNED_IN,
              operation_id="infrastructure_planner_run",
              summary="Choose the candidates that buy the most resilience for a budget")
-def run_plan(request: HttpRequest, payload: PlanIn) -> dict[str, Any]:
+def run_plan(request: HttpRequest, payload: PlannerRunIn) -> dict[str, Any]:
     user = signed_in(request)
     chosen = list(policy.candidates(user).filter(pk__in=payload.candidates))
     missing = sorted(set(payload.candidates) - {c.pk for c in chosen})
@@ -208,7 +208,7 @@ def run_plan(request: HttpRequest, payload: PlanIn) -> dict[str, Any]:
             "objective": run.objective, "result": run.result}
 
 
-@router.get("/planner/{public_id}", response=PlanOut, auth=PUBLIC,
+@router.get("/planner/{public_id}", response=PlannerRunOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="infrastructure_planner_get",
             summary="One saved planner run")
 def get_plan(request: HttpRequest, public_id: UUID) -> dict[str, Any]:

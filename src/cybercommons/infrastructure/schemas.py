@@ -27,7 +27,7 @@ class CablePage(Page[CableOut]):
     pass
 
 
-class LandingOut(Schema):
+class LandingPointOut(Schema):
     id: str = Field(..., alias="source_id")
     name: str
     country: str | None = Field(None, alias="country_id")
@@ -37,7 +37,7 @@ class LandingOut(Schema):
     is_tbd: bool
 
 
-class LandingPage(Page[LandingOut]):
+class LandingPointPage(Page[LandingPointOut]):
     pass
 
 
@@ -45,7 +45,7 @@ class CableDetail(CableOut):
     url: str
     notes: str
     route: list[Any]
-    landing_points: list[LandingOut]
+    landing_points: list[LandingPointOut]
 
 
 class CableFilters(Schema):
@@ -57,7 +57,7 @@ class LandingFilters(Schema):
     country: str = Field("", max_length=2)
 
 
-class ScoreOut(Schema):
+class ResilienceScoreOut(Schema):
     value: float
     inputs: dict[str, float | int | None]
     weights: dict[str, float]
@@ -78,7 +78,7 @@ class CountryResilienceOut(Schema):
     station_cut: list[str]
     single_points_of_failure: list[str]
     station_single_points_of_failure: list[str]
-    score: ScoreOut
+    score: ResilienceScoreOut
 
 
 class ResilienceOut(Schema):
@@ -128,7 +128,7 @@ class ScenarioPage(Page[ScenarioSummary]):
     pass
 
 
-class ReadyOut(Schema):
+class ReadyScenarioOut(Schema):
     key: str
     title: str
     date: str
@@ -136,7 +136,7 @@ class ReadyOut(Schema):
     record: str
 
 
-class CandidateIn(Schema):
+class CandidateProjectIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     kind: Literal["cable", "branch", "terrestrial", "ground_station"]
     cost: float = Field(..., gt=0)
@@ -145,7 +145,7 @@ class CandidateIn(Schema):
     is_public: bool = False
 
 
-class CandidateOut(Schema):
+class CandidateProjectOut(Schema):
     id: int
     name: str
     kind: str
@@ -155,11 +155,11 @@ class CandidateOut(Schema):
     is_public: bool
 
 
-class CandidatePage(Page[CandidateOut]):
+class CandidateProjectPage(Page[CandidateProjectOut]):
     pass
 
 
-class PlanIn(Schema):
+class PlannerRunIn(Schema):
     candidates: list[int] = Field(..., min_length=1, max_length=1000)
     budget: float = Field(..., ge=0)
     objective: Literal["capped_min_cut", "population_out_of_spof"] = "capped_min_cut"
@@ -167,7 +167,7 @@ class PlanIn(Schema):
     is_public: bool = False
 
 
-class PlanOut(Schema):
+class PlannerRunOut(Schema):
     id: UUID | None = None
     budget: float
     objective: str
