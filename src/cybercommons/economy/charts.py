@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
+
+from cybercommons.core.lib.charts import choropleth_spec
 
 
 def line_chart(points: Sequence[tuple[int, float]], *, title: str = "", unit: str = "",
@@ -40,3 +42,21 @@ def multi_line_chart(rows: Sequence[tuple[str, int, float]], *, title: str = "",
         color=alt.Color("country:N", title=None),
     ).properties(width=width, height=height, title=title)
     return chart.to_dict()
+
+
+def world_map(values: Mapping[str, float], *, title: str, legend: str,
+              reverse: bool = False) -> dict[str, Any]:
+    """Core's choropleth with its colour legend shown.
+
+    The small-island dots share the countries' colour scale; a layer that switches its own
+    legend off (``legend: None``) takes the shared legend away with it, so the dots' colour
+    channel is given the same title instead and Vega-Lite merges the two into one legend.
+    """
+    spec = choropleth_spec(values, title=title, legend=legend, scheme="blues",
+                           reverse=reverse)
+    for layer in spec.get("layer", []):
+        color = layer.get("encoding", {}).get("color")
+        if isinstance(color, dict) and "legend" in color and color["legend"] is None:
+            del color["legend"]
+            color["title"] = legend
+    return spec

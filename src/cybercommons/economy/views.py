@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cybercommons.core import policy as core_policy
 from cybercommons.core.errors import ServiceError
-from cybercommons.core.lib.charts import choropleth_spec, csv_text, render_svg
+from cybercommons.core.lib.charts import csv_text, render_svg
 from cybercommons.core.models import Country, IncomeGroup, Reference
 from cybercommons.core.tasks import start_tracked
 from cybercommons.economy import charts, policy, queries, services
@@ -133,9 +133,9 @@ def _map_data(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 def world_map(request: HttpRequest) -> HttpResponse:
     data = _map_data(request)
-    svg = render_svg(choropleth_spec(
+    svg = render_svg(charts.world_map(
         data["values"], title=f"{data['title']} ({data['year'] or '—'})", legend=data["unit"],
-        scheme="blues", reverse=data["reverse"])) if data["values"] else None
+        reverse=data["reverse"])) if data["values"] else None
     context = {**data, "svg": svg,
                "indicators": queries.indicators_with_data(request.user),
                "indices": policy.index_definitions(request.user),
@@ -250,7 +250,8 @@ def country_profile(request: HttpRequest, code: str) -> HttpResponse:
     country = _country(request, code)
     series = [
         {"indicator": indicator, "points": points, "latest": points[-1],
-         "svg": render_svg(charts.line_chart(points, unit=indicator.unit))}
+         "svg": render_svg(charts.line_chart(points, unit=indicator.unit, width=180,
+                                             height=80))}
         for indicator, points in queries.country_series(request.user, country)
     ]
     year, breakdown = queries.explain_country(country)

@@ -49,7 +49,7 @@ from cybercommons.governance.schemas import (
     StatementPage,
     TranslationIn,
     TranslationOut,
-    VersionOut,
+    DraftVersionOut,
     VersionPage,
     VoteIn,
     VoteOut,
@@ -132,7 +132,7 @@ def list_versions(request: HttpRequest, response: HttpResponse, page: Query[Page
                     name=f"governance-versions:{process.pk}")
 
 
-@router.get("/processes/{slug}/versions/{number}", response=VersionOut, auth=PUBLIC,
+@router.get("/processes/{slug}/versions/{number}", response=DraftVersionOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="governance_versions_get",
             summary="One version of the draft")
 def get_version(request: HttpRequest, slug: str = Path(..., pattern=SLUG),

@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+OUTCOME_COLOURS = {"adopted": "#1a7f37", "rejected": "#b42318", "tie": "#9a6700",
+                   "no_eligible_voters": "#6e7781", "elected": "#0969da"}
 
 
 def opinion_map_spec(points: Sequence[dict[str, Any]], width: int = 520) -> dict[str, Any]:
@@ -40,12 +42,20 @@ def rules_spec(results: Sequence[dict[str, Any]], official: str,
     """Share of the weight in favour under each rule, the process's own rule marked, with
     the outcome each rule gives; ranked rules show the winner's share of first rounds."""
     rows = []
+    # The legend names the outcomes in the reader's language and lists only those present;
+    # each outcome keeps its colour whichever others appear.
+    legend: dict[str, str] = {}
+    for outcome, colour in OUTCOME_COLOURS.items():
+        for r in results:
+            if r["outcome"] == outcome:
+                legend.setdefault(str(r.get("outcome_label") or outcome), colour)
     for r in results:
         yes, no = r["yes"]["value"], r["no"]["value"]
         share = yes / (yes + no) if yes + no else 0.0
         name = str(r.get("label", r["rule"]))
         rows.append({"rule": ("★ " if r["rule"] == official else "") + name,
-                     "share": round(100 * share, 1), "outcome": r["outcome"]})
+                     "share": round(100 * share, 1),
+                     "outcome": str(r.get("outcome_label") or r["outcome"])})
     return {
         "$schema": SCHEMA,
         "width": width,
@@ -59,10 +69,8 @@ def rules_spec(results: Sequence[dict[str, Any]], official: str,
                  "x": {"field": "share", "type": "quantitative",
                        "title": _("% of the weight in favour"), "scale": {"domain": [0, 100]}},
                  "color": {"field": "outcome", "type": "nominal", "title": _("Outcome"),
-                           "scale": {"domain": ["adopted", "rejected", "tie",
-                                                "no_eligible_voters", "elected"],
-                                     "range": ["#1a7f37", "#b42318", "#9a6700", "#6e7781",
-                                               "#0969da"]}}}},
+                           "scale": {"domain": list(legend),
+                                     "range": list(legend.values())}}}},
             {"mark": {"type": "rule", "strokeDash": [4, 3]},
              "encoding": {"x": {"datum": 50}}},
         ],

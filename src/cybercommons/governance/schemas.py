@@ -83,7 +83,7 @@ class SectionOut(Schema):
     body: str
 
 
-class VersionOut(Schema):
+class DraftVersionOut(Schema):
     number: int
     note: str
     created_at: datetime
@@ -99,7 +99,7 @@ class VersionOut(Schema):
         return {t.language: t.status for t in obj.translations.all()}
 
 
-class VersionPage(Page[VersionOut]):
+class VersionPage(Page[DraftVersionOut]):
     pass
 
 

@@ -112,8 +112,19 @@ def receive(request: HttpRequest, recipient: LocalActor | None) -> HttpResponse:
             ap_id=_id_of(activity)[:500], activity_type=activity["type"][:40],
             actor_id=actor_id[:500], recipient=recipient, body=activity,
             signature_scheme=verified.scheme)
-        transaction.on_commit(lambda: _enqueue(item.pk))
+        if _queue_shares_database():
+            # The task row joins the activity's transaction: one commit per activity, and
+            # never an activity without its task (nor the reverse).
+            _enqueue(item.pk)
+        else:
+            transaction.on_commit(lambda: _enqueue(item.pk))
     return HttpResponse(status=202)
+
+
+def _queue_shares_database() -> bool:
+    """True when the task queue is a table of this database (the default backend)."""
+    backend = str(getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", ""))
+    return backend.startswith("django_tasks_db.")
 
 
 def _enqueue(item_id: int) -> None:
