@@ -58,10 +58,11 @@ def log_in(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
     def open_as(username: str) -> Any:
         context = browser.new_context(locale="en-GB", viewport={"width": WIDTH, "height": 900})
         contexts.append(context)
+        context.set_default_timeout(10_000)
         page = context.new_page()
         page.goto(live_server.url + "/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password", exact=True).fill(_password())
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(_password())
         page.get_by_role("button", name="Log in").last.click()
         page.wait_for_load_state()
         assert page.get_by_role("link", name=username.title()).count() == 1
@@ -140,6 +141,8 @@ def test_an_expression_of_interest_reaches_the_other_side_and_no_one_else(
     sent = officer.locator("main tbody tr").filter(has_text=MESSAGE)
     assert sent.count() == 1
     assert "Open" in sent.inner_text()
+    # The sender may only withdraw; accepting is the other side's answer.
+    assert sent.locator("select option").all_inner_texts() == ["Withdraw"]
     officer.screenshot(path=str(output_dir / "interests-sent.png"), full_page=True)
 
     # The foundation's officer receives it and accepts.
@@ -148,6 +151,7 @@ def test_an_expression_of_interest_reaches_the_other_side_and_no_one_else(
     received = receiver.locator("main tbody tr").filter(has_text=MESSAGE)
     assert received.count() == 1
     assert KENYA_PROJECT in received.inner_text()
+    assert received.locator("select option").all_inner_texts() == ["Accept", "Decline"]
     received.get_by_label("Answer").select_option("accepted")
     received.get_by_role("button", name="Send").click()
     receiver.wait_for_load_state()

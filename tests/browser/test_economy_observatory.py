@@ -55,10 +55,12 @@ def test_the_world_map_shades_an_indicator_and_the_index_by_year(
     page.goto(live_server.url + "/economy/map/?layer=indicator:IT.NET.USER.ZS&year=2023")
     chart = page.locator("figure.chart svg")
     assert chart.count() == 1
-    # Twelve countries are shaded, with the world's other shapes around them.
+    # Twelve countries are shaded, with the world's other shapes around them, and a legend.
     assert _svg_marks(page) > 100
+    assert page.locator("figure.chart svg .role-legend").count() >= 1
     caption = page.locator("figure.chart figcaption").inner_text()
-    assert "2023" in caption and "12 countries" in caption
+    assert "2023" in caption
+    assert "12 countries" in caption
     page.screenshot(path=str(output_dir / "map-internet-2023.png"), full_page=True)
     _no_horizontal_overflow(page)
 
@@ -66,7 +68,8 @@ def test_the_world_map_shades_an_indicator_and_the_index_by_year(
     page.select_option("#year", "2015")
     page.wait_for_function(
         "document.querySelector('figure.chart figcaption').innerText.includes('2015')")
-    assert "layer=indicator%3AIT.NET.USER.ZS" in page.url and "year=2015" in page.url
+    assert "layer=indicator%3AIT.NET.USER.ZS" in page.url
+    assert "year=2015" in page.url
     assert page.locator("figure.chart svg").count() == 1
 
     # The data behind the map downloads as CSV, one row per shaded country.
@@ -100,12 +103,14 @@ def test_a_country_profile_shows_its_charts_the_index_steps_and_progress_to_2030
     households = steps.locator("tbody tr").filter(has_text="Households with Internet")
     cells = households.locator("td").all_inner_texts()
     # Kenya's 28 % of households, goalposts 0 and 100: a score of 28.
-    assert cells[1] == "28.00" and cells[4] == "28.0"
+    assert cells[1] == "28.00"
+    assert cells[4] == "28.0"
     assert "Score" in page.locator("section[aria-labelledby='idi-h']").inner_text()
 
     # Affordability: 1 GB at 3.4 % of monthly GNI per capita is above the 2 % line.
     afford = page.locator("section[aria-labelledby='afford-h']").inner_text()
-    assert "not affordable" in afford and "3.40 %" in afford
+    assert "not affordable" in afford
+    assert "3.40 %" in afford
 
     # Progress to 2030: a chart with its projection, the year reached and the rate needed.
     progress = page.locator("section[aria-labelledby='progress-h']")
@@ -148,7 +153,8 @@ def test_three_countries_are_compared_and_the_ranking_is_filtered(
                                 + figure.get_by_role("link", name="Data (CSV)")
                                 .get_attribute("href"))
     rows = list(csv.DictReader(io.StringIO(response.text())))
-    assert {r["country"] for r in rows} == {"KE", "GH", "BR"} and len(rows) == 15
+    assert {r["country"] for r in rows} == {"KE", "GH", "BR"}
+    assert len(rows) == 15
 
     page.goto(live_server.url + "/economy/rankings/?index=itu-idi-2023")
     table = page.locator("#ranking table")
@@ -184,13 +190,20 @@ def test_the_pages_read_right_to_left_in_arabic_and_are_translated_in_french(
         arabic_page.goto(live_server.url + path)
         html = arabic_page.locator("html")
         assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+        # Headings of the module are in Arabic.
+        assert not any(word in arabic_page.locator("main h1").inner_text()
+                       for word in ("World map", "Rankings", "digital divide"))
         arabic_page.screenshot(path=str(output_dir / name), full_page=True)
         _no_horizontal_overflow(arabic_page)
+        # Charts keep drawing left to right (axis labels would flip and clip otherwise).
+        for svg in arabic_page.locator("figure.chart svg").all()[:3]:
+            assert svg.evaluate("e => getComputedStyle(e).direction") == "ltr"
         # The table's first column starts on the right-hand side of the page.
         table = arabic_page.locator("main table").first
         if table.count():
             box = table.locator("th").first.bounding_box()
-            assert box is not None and box["x"] + box["width"] > WIDTH / 2
+            assert box is not None
+            assert box["x"] + box["width"] > WIDTH / 2
 
     context = browser.new_context(locale="fr", viewport={"width": WIDTH, "height": 900})
     context.add_cookies([{"name": "cybercommons_language", "value": "fr",
@@ -201,6 +214,7 @@ def test_the_pages_read_right_to_left_in_arabic_and_are_translated_in_french(
         html = french.locator("html")
         assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("fr", "ltr")
         french.screenshot(path=str(output_dir / "rankings-fr.png"), full_page=True)
+        assert french.locator("main h1").inner_text() == "Classements"
         assert french.locator("#ranking tbody tr").count() == 12
     finally:
         context.close()

@@ -64,8 +64,8 @@ def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
         contexts.append(context)
         page = context.new_page()
         page.goto(live_server.url + "/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label(re.compile(r"^User ?name", re.IGNORECASE)).fill(username)
+        page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
         page.get_by_role("button", name="Log in").last.click()
         page.wait_for_load_state()
         assert page.get_by_role("link", name=username.title()).count() == 1
@@ -103,6 +103,16 @@ def _visible_box(page: Any, selector: str) -> dict[str, float]:
     return box
 
 
+def _texts_outside(page: Any, selector: str) -> list[str]:
+    """The texts of a drawing that stick out of it by more than a pixel or two."""
+    return list(page.locator(selector).first.evaluate(
+        """svg => { const box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text')].filter(t => {
+                const r = t.getBoundingClientRect();
+                return r.width > 0 && (r.left < box.left - 2 || r.right > box.right + 2);
+            }).map(t => t.textContent); }"""))
+
+
 def test_the_atlas_maps_countries_cables_and_landing_points(
         live_server: Any, page: Any, output_dir: Path) -> None:
     page.goto(live_server.url + "/infrastructure/")
@@ -116,9 +126,13 @@ def test_the_atlas_maps_countries_cables_and_landing_points(
     assert _stroked(page, CABLE_STROKE) >= 1
     assert svg.evaluate("s => [...s.querySelectorAll('path')].some("
                         "p => p.getAttribute('fill') === '#222222')")
+    # The colour scale has its legend under the map.
+    assert "Resilience score (0–100)" in svg.evaluate(
+        "s => [...s.querySelectorAll('text')].map(t => t.textContent).join('|')")
     # The sample is zoomed on the Pacific: the map fills the figure's width, not a sliver.
     box = _visible_box(page, "figure.chart svg")
-    assert 600 <= box["width"] <= WIDTH and box["height"] > 250
+    assert 600 <= box["width"] <= WIDTH
+    assert box["height"] > 250
     page.screenshot(path=str(output_dir / "atlas.png"), full_page=True)
     _no_horizontal_overflow(page)
 
@@ -133,7 +147,8 @@ def test_the_atlas_maps_countries_cables_and_landing_points(
     assert scores["TO"]["single_points_of_failure"] == "sample-tonga-cable"
     assert scores["AU"]["is_hub"] == "True"
     cables = _csv_rows(page, live_server, "Cables (CSV)")
-    assert len(cables) == 10 and {c["is_planned"] for c in cables} == {"False"}
+    assert len(cables) == 10
+    assert {c["is_planned"] for c in cables} == {"False"}
     points = _csv_rows(page, live_server, "Landing points (CSV)")
     assert len(points) == 20
     assert {p["country"] for p in points} >= {"FJ", "TO", "NU", "US"}
@@ -165,7 +180,8 @@ def test_a_country_page_shows_its_cables_and_weak_points_and_leads_to_a_cable(
     assert page.locator("h1").inner_text() == "Tonga Sample Cable"
     assert "Single point of failure for: TO" in page.locator("main").inner_text()
     landings = page.locator("h2:has-text('Landing points') + ul li").all_inner_texts()
-    assert len(landings) == 2 and any("Fiji" in row for row in landings)
+    assert len(landings) == 2
+    assert any("Fiji" in row for row in landings)
     assert page.get_by_role("table", name="Segments").locator("tbody tr").count() >= 1
     page.screenshot(path=str(output_dir / "cable-tonga.png"), full_page=True)
     _no_horizontal_overflow(page)
@@ -207,7 +223,8 @@ def test_an_analyst_cuts_a_cable_replays_an_event_saves_shares_and_compares(
         "link", name="cable level").click()
     page.wait_for_url("**/infrastructure/scenarios/ready/tonga-2022/")
     main = page.locator("main").inner_text()
-    assert "2022-01-15" in main and "offline for five weeks" in main
+    assert "2022-01-15" in main
+    assert "offline for five weeks" in main
     # The sample's cables carry other names than the record's, and the page says so.
     assert "absent from the data" in main
     page.get_by_label("Anyone may see it").check()
@@ -246,6 +263,49 @@ def test_an_analyst_cuts_a_cable_replays_an_event_saves_shares_and_compares(
     _no_horizontal_overflow(page)
 
 
+def test_a_storm_runs_as_monte_carlo_and_bad_input_is_explained_in_the_form(
+        live_server: Any, signed_in: Any, output_dir: Path) -> None:
+    page = signed_in("amina")
+    page.goto(live_server.url + "/infrastructure/scenarios/new/")
+    # A cable that does not exist is named in the error, and the form keeps what was typed.
+    page.get_by_label("Cables (names or ids, comma-separated)").fill("Atlantis Express")
+    page.get_by_role("button", name="Run").click()
+    error = page.locator("#scenario-work .errorlist")
+    error.wait_for()
+    assert "no cable has the name or id: Atlantis Express" in error.inner_text()
+    assert page.get_by_label("Cables (names or ids, comma-separated)").input_value() == \
+        "Atlantis Express"
+    assert page.locator("#results-heading").count() == 0
+
+    # Absurd storm parameters are refused with the allowed range.
+    page.get_by_label("What fails").select_option("storm")
+    page.get_by_label("Repeater spacing (km)").fill("0.001")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_function("document.querySelector('#scenario-work .errorlist')"
+                           " && document.querySelector('#scenario-work .errorlist')"
+                           ".innerText.includes('storm parameters refused')")
+
+    # A storm whose bands reach the tropics: every cable is exposed, results per country.
+    page.get_by_label("Repeater spacing (km)").fill("70")
+    page.get_by_label("Storm bands: min |lat|, max |lat|, repeater failure probability; "
+                      "one per line").fill("0, 90, 0.02")
+    page.get_by_label("Trials").fill("2000")
+    page.get_by_role("button", name="Run").click()
+    page.locator("#results-heading").wait_for()
+    work = page.locator("#scenario-work")
+    assert "2000 trials at cable level" in work.inner_text()
+    rows = work.get_by_role("table", name="Countries at risk").locator("tbody tr")
+    assert rows.count() >= 10
+    probabilities = [float(r.split("\t")[1]) for r in rows.all_inner_texts()]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert 0 < probabilities[0] <= 1
+    chart = work.locator("figure.chart svg")
+    assert chart.count() == 1
+    assert chart.evaluate("s => s.querySelectorAll('path').length") >= 10
+    page.screenshot(path=str(output_dir / "storm.png"), full_page=True)
+    _no_horizontal_overflow(page)
+
+
 def test_the_planner_chooses_projects_within_the_budget_with_their_marginal_values(
         live_server: Any, signed_in: Any, output_dir: Path) -> None:
     from cybercommons.infrastructure.models import CandidateProject
@@ -255,6 +315,8 @@ def test_the_planner_chooses_projects_within_the_budget_with_their_marginal_valu
     assert page.locator("input[name=candidate]:checked").count() == 6
     page.screenshot(path=str(output_dir / "planner.png"), full_page=True)
     _no_horizontal_overflow(page)
+    candidates = page.get_by_role("table", name="Candidates")
+    assert "KI – US" in candidates.locator("tr", has_text="Kiribati").inner_text()
     page.get_by_label("Budget (million USD)").fill("50")
     page.get_by_role("button", name="Plan").click()
     page.wait_for_url(re.compile(r".*/infrastructure/planner/[0-9a-f-]{36}/$"))
@@ -270,6 +332,8 @@ def test_the_planner_chooses_projects_within_the_budget_with_their_marginal_valu
         assert float(value) > 0  # each chosen project earns its place
         spent += float(cost)
     assert spent <= 50
+    chosen = page.get_by_role("table", name="Chosen projects").inner_text()
+    assert "Satellite ground station" in chosen  # kinds read as words, not as keys
     chart = page.locator("figure.chart svg")
     assert chart.count() == 1
     assert chart.evaluate("s => s.querySelectorAll('path').length") >= rows.count()
@@ -287,13 +351,19 @@ def test_the_atlas_and_a_scenario_read_right_to_left_in_arabic(
     assert page.locator("figure.chart svg").count() == 1
     # The map stays inside the window and the figure's text runs right to left.
     box = _visible_box(page, "figure.chart svg")
-    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= WIDTH
     assert page.locator("figure.chart").evaluate(
         "e => getComputedStyle(e).direction") == "rtl"
+    # Vega lays its text out left to right: in a right-to-left page the labels would run
+    # off the drawing's edge and be clipped (the legend's title shrank to one letter).
+    assert _texts_outside(page, "figure.chart svg") == []
     page.screenshot(path=str(output_dir / "atlas-ar.png"), full_page=True)
     _no_horizontal_overflow(page)
 
     page.goto(live_server.url + "/infrastructure/scenarios/ready/tonga-2022/")
     assert page.locator("html").get_attribute("dir") == "rtl"
+    for drawing in range(page.locator("figure.chart svg").count()):
+        assert _texts_outside(page.locator("figure.chart svg").nth(drawing), "xpath=.") == []
     page.screenshot(path=str(output_dir / "ready-ar.png"), full_page=True)
     _no_horizontal_overflow(page)

@@ -279,3 +279,44 @@ def test_a_received_image_matching_a_list_holds_the_remote_work(cast, client, pe
     page = client.get("/exchange/federated/").content.decode()
     assert "Picture b" in page
     assert "Picture a" not in page
+
+
+def test_an_administrator_follows_a_remote_actor_from_the_cli(cast, peer):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from cybercommons.core.models import Membership, Role
+
+    Membership.objects.filter(user=cast.owner).update(role=Role.ADMIN)
+    out = io.StringIO()
+    call_command("exchange", "follow", "museum-of-sound", peer.actor, "--as", "amina",
+                 stdout=out)
+    assert "follow request sent" in out.getvalue()
+    assert Following.objects.get().state == FollowState.PENDING
+    outbound.deliver_due()
+    assert peer.received[-1].activity["type"] == "Follow"
+    with pytest.raises(CommandError):
+        call_command("exchange", "follow", "museum-of-sound", peer.actor, "--as", "bo")
+
+
+def test_a_moderator_flags_a_remote_work_to_its_server(cast, client, peer):
+    from cybercommons.core.models import Membership, Role
+
+    Membership.objects.create(user=cast.moderator, organisation=cast.organisation,
+                              role=Role.MEMBER)
+    note = {"id": peer.base + "/notes/9", "type": "Note", "attributedTo": peer.actor,
+            "name": "Bad", "content": "<p>x</p>"}
+    assert post(client, peer, SHARED, peer.activity("Create", note)) == 202
+    inbound.process_pending()
+    remote_work = RemoteWork.objects.get()
+    with pytest.raises(services.PermissionDenied):
+        services.flag_remote_work(cast.owner, remote_work, comment="spam")
+    services.flag_remote_work(cast.moderator, remote_work, comment="Spam advert")
+    outbound.deliver_due()
+    flag = peer.received[-1].activity
+    assert flag["type"] == "Flag"
+    assert note["id"] in flag["object"]
+    assert flag["content"] == "Spam advert"
+    remote_work.refresh_from_db()
+    assert remote_work.held

@@ -130,3 +130,17 @@ def test_the_demo_loads_twice_without_duplicates(db):
     assert Work.objects.filter(status=WorkStatus.PUBLISHED).count() == len(demo.WORKS)
     assert {t for w in Work.objects.all() for t in w.texts.values_list("language", flat=True)} \
         == {"ar", "zh-hans", "en", "fr", "ru", "es"}
+
+
+def test_the_demo_pages_render_in_several_languages(db, client):
+    demo.load()
+    work = Work.objects.get(external_key="demo:nazca")
+    for language in ("en", "ar", "zh-hans"):
+        client.cookies["cybercommons_language"] = language
+        assert client.get("/exchange/").status_code == 200
+        page = client.get(f"/exchange/works/{work.uuid}/")
+        assert page.status_code == 200
+        assert "نازكا" in page.content.decode()
+        assert client.get("/exchange/exhibitions/world-heritage-tour/").status_code == 200
+    assert "纳斯卡" in client.get("/exchange/", {"q": "纳斯卡"}).content.decode()
+    assert client.get("/ap/actors/exhibition.world-heritage-tour").status_code == 200

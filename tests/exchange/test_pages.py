@@ -220,3 +220,56 @@ def test_the_pages_render_in_arabic_right_to_left(cast, client):
     html = client.get("/exchange/").content.decode()
     assert 'dir="rtl"' in html
     assert "أغاني الساحل" in html
+
+
+def test_files_are_served_through_policy(cast, client):
+    work = services.create_work(cast.owner, cast.organisation, kind="image",
+                                licence="cc0-1.0", texts=[TextInput("en", "Draft picture")])
+    item = services.add_media(cast.owner, work, data=drawn_image(8), filename="p.png")
+    assert client.get(f"/exchange/media/{item.pk}/").status_code == 404
+    assert client.get(f"/exchange/media/{item.pk}/thumbnail/").status_code == 404
+    member = login(cast.teammate)
+    thumbnail = member.get(f"/exchange/media/{item.pk}/thumbnail/")
+    assert thumbnail.status_code == 200
+    assert thumbnail["Content-Type"] == "image/webp"
+    assert member.get(f"/exchange/media/{item.pk}/").status_code == 200
+    services.publish_work(cast.owner, work)
+    assert client.get(f"/exchange/media/{item.pk}/").status_code == 200
+
+
+def test_century_labels_read_naturally():
+    from cybercommons.exchange.queries import century_label
+
+    assert century_label(18) == "18th century"
+    assert century_label(21) == "21st century"
+    assert century_label(12) == "12th century"
+    assert century_label(-2) == "2nd century BCE"
+
+
+def test_moderators_set_server_policies_on_their_page(cast):
+    from cybercommons.exchange.models import Instance
+
+    assert login(cast.owner).get("/exchange/moderation/servers/").status_code == 403
+    moderator = login(cast.moderator)
+    answer = moderator.post("/exchange/moderation/servers/", {"domain": "Spam.Example",
+                                                             "policy": "block", "note": "spam"})
+    assert answer.status_code == 302
+    assert Instance.objects.get().domain == "spam.example"
+    assert "spam.example" in moderator.get("/exchange/moderation/servers/").content.decode()
+
+
+def test_a_moderator_reports_a_received_work_from_the_page(cast):
+    from cybercommons.exchange.models import RemoteActor, RemoteWork
+
+    remote = RemoteActor.objects.create(ap_id="https://r.example/u", domain="r.example",
+                                        inbox="https://r.example/u/inbox",
+                                        key_id="https://r.example/u#k", public_key_pem="x")
+    item = RemoteWork.objects.create(ap_id="https://r.example/n/1", actor=remote,
+                                     name="Received one", data={})
+    assert "Received one" in Client().get("/exchange/federated/").content.decode()
+    assert login(cast.owner).post(f"/exchange/federated/{item.pk}/flag/",
+                                  {"comment": "x"}).status_code == 403
+    answer = login(cast.moderator).post(f"/exchange/federated/{item.pk}/flag/",
+                                        {"comment": "Advert"})
+    assert answer.status_code == 302
+    assert "Received one" not in Client().get("/exchange/federated/").content.decode()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cybercommons.core.models import Membership, Role, User
 from cybercommons.core.policy import Viewer, has_role
@@ -49,7 +50,7 @@ def can_import(user: Viewer) -> bool:
 
 def require_import(user: Viewer) -> None:
     if not can_import(user):
-        raise PermissionDenied("only site staff may import indicator files")
+        raise PermissionDenied(_("only site staff may import indicator files"))
 
 
 def import_runs(viewer: Viewer) -> QuerySet[ImportRun]:
@@ -138,12 +139,30 @@ def can_edit_funder(user: Viewer, funder: Funder) -> bool:
 
 def require_project_editor(user: Viewer, project: Project) -> None:
     if not can_edit_project(user, project):
-        raise PermissionDenied(f"you need the editor role in {project.organisation.name}")
+        raise PermissionDenied(_("you need the editor role in %(organisation)s") % {
+            "organisation": project.organisation.name})
 
 
 def require_funder_editor(user: Viewer, funder: Funder) -> None:
     if not can_edit_funder(user, funder):
-        raise PermissionDenied(f"you need the editor role in {funder.organisation.name}")
+        raise PermissionDenied(_("you need the editor role in %(organisation)s") % {
+            "organisation": funder.organisation.name})
+
+
+def answers_allowed(user: Viewer, interest: ExpressionOfInterest) -> list[str]:
+    """The answers the user may give to an expression of interest: while it is open, the
+    receiving side accepts or declines and the sending side withdraws."""
+    if interest.status != ExpressionOfInterest.Status.OPEN:
+        return []
+    sender_is_funder = interest.direction == ExpressionOfInterest.Direction.FUNDER_TO_PROJECT
+    is_funder = can_edit_funder(user, interest.funder)
+    is_project = can_edit_project(user, interest.project)
+    answers: list[str] = []
+    if is_project if sender_is_funder else is_funder:
+        answers += [ExpressionOfInterest.Status.ACCEPTED, ExpressionOfInterest.Status.DECLINED]
+    if is_funder if sender_is_funder else is_project:
+        answers.append(ExpressionOfInterest.Status.WITHDRAWN)
+    return answers
 
 
 def interests(viewer: Viewer) -> QuerySet[ExpressionOfInterest]:

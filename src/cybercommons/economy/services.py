@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from cybercommons.core import audit, events
 from cybercommons.core.errors import Conflict, ServiceError
@@ -71,15 +72,16 @@ def import_file(actor: Viewer | None, kind: str, path: str | Path, *,
     is all-or-nothing: a failure rolls back its observations and marks the run failed.
     """
     if not system and (actor is None or not policy.can_import(actor)):
-        raise PermissionDenied("only site staff may import indicator files")
+        raise PermissionDenied(_("only site staff may import indicator files"))
     try:
         import_kind = ImportKind(kind)
     except ValueError:
-        raise ServiceError(f"unknown import format {kind!r}; use one of "
-                           f"{', '.join(k.value for k in ImportKind)}", field="kind") from None
+        raise ServiceError(_("unknown import format %(kind)s; use one of %(kinds)s") % {
+            "kind": repr(kind), "kinds": ", ".join(k.value for k in ImportKind)},
+            field="kind") from None
     path = Path(path)
     if not path.is_file():
-        raise ServiceError(f"no such file: {path}", field="file")
+        raise ServiceError(_("no such file: %(path)s") % {"path": path}, field="file")
     # Our World in Data packages all call their file data.csv: the folder names it.
     name = display_name or (f"{path.parent.name}/{path.name}" if path.name == "data.csv"
                             else path.name)
@@ -93,7 +95,8 @@ def import_file(actor: Viewer | None, kind: str, path: str | Path, *,
         run.message = str(error)[:2000]
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])
-        raise ServiceError(f"{name}: {error}", field="file") from None
+        raise ServiceError(_("%(name)s: %(error)s") % {"name": name, "error": error},
+                           field="file") from None
     summary = result.summary()
     with transaction.atomic():
         run.status = ImportRun.Status.DONE
@@ -120,7 +123,7 @@ def ensure_built_in_indices() -> list[IndexDefinition]:
     """Store the kernel's built-in definitions (idempotent; updated when the kernel's change)."""
     rows = []
     for definition in BUILT_IN:
-        row, _ = IndexDefinition.objects.update_or_create(
+        row, _created = IndexDefinition.objects.update_or_create(
             code=definition.code,
             defaults={"name": definition.name, "description": definition.description,
                       "definition": definition.to_dict(), "built_in": True},
@@ -137,17 +140,19 @@ def define_index(actor: Viewer, data: dict[str, Any]) -> IndexDefinition:
     """
     user = require_signed_in(actor)
     if not policy.can_define_index(user):
-        raise ServiceError("you may not define indices")
+        raise ServiceError(_("you may not define indices"))
     data = {**data, "code": slugify(str(data.get("code", "")))[:60]}
     if not data["code"]:
-        raise ServiceError("the index needs a code (letters, digits and dashes)", field="code")
+        raise ServiceError(_("the index needs a code (letters, digits and dashes)"),
+                           field="code")
     try:
         definition = definition_from_dict(data)
     except IndexDefinitionError as error:
         raise ServiceError("; ".join(error.reasons), field="definition") from None
     with transaction.atomic():
         if IndexDefinition.objects.filter(code=definition.code).exists():
-            raise Conflict(f"an index with the code {definition.code} exists", field="code")
+            raise Conflict(_("an index with the code %(code)s exists") % {
+                "code": definition.code}, field="code")
         row = IndexDefinition.objects.create(
             code=definition.code, name=definition.name[:200],
             description=definition.description, definition=definition.to_dict(),
@@ -169,7 +174,8 @@ def _strings(value: Any, field: str, pattern: re.Pattern[str], what: str) -> lis
     items = [str(v).strip() for v in value if str(v).strip()]
     for item in items:
         if not pattern.match(item):
-            raise ServiceError(f"{item!r} is not a valid {what}", field=field)
+            raise ServiceError(_("%(item)s is not a valid %(what)s") % {
+                "item": repr(item), "what": what}, field=field)
     return sorted(dict.fromkeys(items))
 
 
@@ -179,28 +185,31 @@ def _money(value: Any, field: str) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ServiceError(f"{field} must be a number of US dollars", field=field) from None
+        raise ServiceError(_("%(field)s must be a number of US dollars") % {"field": field},
+                           field=field) from None
     if amount < 0 or not amount.is_finite():
-        raise ServiceError(f"{field} must be zero or more", field=field)
+        raise ServiceError(_("%(field)s must be zero or more") % {"field": field}, field=field)
     return amount
 
 
 def _countries(value: Any, field: str) -> list[str]:
     codes = [c.upper() for c in _strings(value, field, re.compile(r"^[A-Za-z]{2}$"),
-                                         "ISO 3166-1 alpha-2 code")]
+                                         _("ISO 3166-1 alpha-2 code"))]
     known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
     unknown = sorted(set(codes) - known)
     if unknown:
-        raise ServiceError(f"unknown country codes: {', '.join(unknown)}", field=field)
+        raise ServiceError(_("unknown country codes: %(codes)s") % {
+            "codes": ", ".join(unknown)}, field=field)
     return codes
 
 
 def _funder_types(value: Any) -> list[str]:
-    items = _strings(value, "accepts", re.compile(r"^[a-z_]{1,30}$"), "funder type")
+    items = _strings(value, "accepts", re.compile(r"^[a-z_]{1,30}$"), _("funder type"))
     valid = set(FunderType.values)
     bad = [i for i in items if i not in valid]
     if bad:
-        raise ServiceError(f"unknown funder types: {', '.join(bad)}", field="accepts")
+        raise ServiceError(_("unknown funder types: %(types)s") % {"types": ", ".join(bad)},
+                           field="accepts")
     return items
 
 
@@ -211,33 +220,36 @@ PROJECT_FIELDS = ("name", "country", "sectors", "sdg_targets", "accepts", "summa
 def _clean_project(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
-        raise ServiceError(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise ServiceError(_("unknown fields: %(fields)s") % {
+            "fields": ", ".join(sorted(unknown))})
     clean: dict[str, Any] = {}
     for key, value in fields.items():
         if key == "name":
             value = str(value).strip()
             if not value:
-                raise ServiceError("the project needs a name", field="name")
+                raise ServiceError(_("the project needs a name"), field="name")
             clean[key] = value[:200]
         elif key == "country":
             if not isinstance(value, Country):
                 value = Country.objects.filter(code=str(value or "").upper()).first()
             if value is None:
-                raise ServiceError("choose the project's country", field="country")
+                raise ServiceError(_("choose the project's country"), field="country")
             clean[key] = value
         elif key == "sectors":
-            clean[key] = [s.lower() for s in _strings(value, key, SECTOR, "sector")]
+            clean[key] = [s.lower() for s in _strings(value, key, SECTOR, _("sector"))]
         elif key == "sdg_targets":
-            clean[key] = _strings(value, key, SDG_TARGET, "SDG target such as 9.c")
+            clean[key] = _strings(value, key, SDG_TARGET, _("SDG target such as 9.c"))
         elif key == "accepts":
             clean[key] = _funder_types(value)
         elif key == "status":
             if value not in Project.Status.values:
-                raise ServiceError(f"unknown status {value!r}", field=key)
+                raise ServiceError(_("unknown status %(value)s") % {"value": repr(value)},
+                                   field=key)
             clean[key] = value
         elif key == "visibility":
             if value not in Visibility.values:
-                raise ServiceError(f"unknown visibility {value!r}", field=key)
+                raise ServiceError(_("unknown visibility %(value)s") % {"value": repr(value)},
+                                   field=key)
             clean[key] = value
         elif key in ("budget_usd", "ask_usd"):
             clean[key] = _money(value, key)
@@ -252,7 +264,7 @@ def create_project(actor: Viewer, organisation: Organisation, **fields: Any) -> 
     require_role(user, organisation, Role.EDITOR)
     clean = _clean_project(fields)
     if "name" not in clean or "country" not in clean:
-        raise ServiceError("a project needs a name and a country", field="name")
+        raise ServiceError(_("a project needs a name and a country"), field="name")
     with transaction.atomic():
         project = Project.objects.create(organisation=organisation, created_by=user, **clean)
         audit.record(EconomyAction.PROJECT_CREATED, actor=user, obj=project,
@@ -284,7 +296,7 @@ def link_infrastructure_project(actor: Viewer, project: Project, key: str) -> Re
     policy.require_project_editor(user, project)
     key = key.strip()
     if not key or len(key) > 100:
-        raise ServiceError("give the infrastructure project's key (up to 100 characters)",
+        raise ServiceError(_("give the infrastructure project's key (up to 100 characters)"),
                            field="key")
     with transaction.atomic():
         reference, created = Reference.objects.get_or_create(
@@ -308,38 +320,42 @@ REGION = re.compile(r"^(M49:\d{1,3}|LDC|LLDC|SIDS|LIC|LMC|UMC|HIC)$")
 def _clean_funder(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(FUNDER_FIELDS)
     if unknown:
-        raise ServiceError(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise ServiceError(_("unknown fields: %(fields)s") % {
+            "fields": ", ".join(sorted(unknown))})
     clean: dict[str, Any] = {}
     for key, value in fields.items():
         if key == "name":
             value = str(value).strip()
             if not value:
-                raise ServiceError("the funder needs a name", field="name")
+                raise ServiceError(_("the funder needs a name"), field="name")
             clean[key] = value[:200]
         elif key == "type":
             if value not in FunderType.values:
-                raise ServiceError(f"unknown funder type {value!r}", field="type")
+                raise ServiceError(_("unknown funder type %(value)s") % {"value": repr(value)},
+                                   field="type")
             clean[key] = value
         elif key == "sectors":
-            clean[key] = [s.lower() for s in _strings(value, key, SECTOR, "sector")]
+            clean[key] = [s.lower() for s in _strings(value, key, SECTOR, _("sector"))]
         elif key == "sdg_targets":
-            clean[key] = _strings(value, key, SDG_TARGET, "SDG target such as 9.c")
+            clean[key] = _strings(value, key, SDG_TARGET, _("SDG target such as 9.c"))
         elif key in ("countries", "excluded"):
             clean[key] = _countries(value, key)
         elif key == "regions":
             clean[key] = _strings(value, key, REGION,
-                                  "group (M49:<code>, LDC, LLDC, SIDS, LIC, LMC, UMC, HIC)")
+                                  _("group (M49:<code>, LDC, LLDC, SIDS, LIC, LMC, UMC, HIC)"))
         elif key in ("ticket_min_usd", "ticket_max_usd"):
             clean[key] = _money(value, key)
         elif key == "visibility":
             if value not in Visibility.values:
-                raise ServiceError(f"unknown visibility {value!r}", field=key)
+                raise ServiceError(_("unknown visibility %(value)s") % {"value": repr(value)},
+                                   field=key)
             clean[key] = value
         else:
             clean[key] = str(value or "")
     low, high = clean.get("ticket_min_usd"), clean.get("ticket_max_usd")
     if low is not None and high is not None and low > high:
-        raise ServiceError("the smallest ticket is above the largest", field="ticket_min_usd")
+        raise ServiceError(_("the smallest ticket is above the largest"),
+                           field="ticket_min_usd")
     return clean
 
 
@@ -349,7 +365,7 @@ def create_funder(actor: Viewer, organisation: Organisation, **fields: Any) -> F
     require_role(user, organisation, Role.EDITOR)
     clean = _clean_funder(fields)
     if "name" not in clean or "type" not in clean:
-        raise ServiceError("a funder needs a name and a type", field="name")
+        raise ServiceError(_("a funder needs a name and a type"), field="name")
     with transaction.atomic():
         funder = Funder.objects.create(organisation=organisation, created_by=user, **clean)
         audit.record(EconomyAction.FUNDER_CREATED, actor=user, obj=funder,
@@ -386,17 +402,17 @@ def express_interest(actor: Viewer, *, project: Project, funder: Funder, message
     user = require_signed_in(actor)
     if not policy.projects(user).filter(pk=project.pk).exists() or \
             not policy.funders(user).filter(pk=funder.pk).exists():
-        raise ServiceError("no such project or funder", status=404)
+        raise ServiceError(_("no such project or funder"), status=404)
     if policy.can_edit_funder(user, funder):
         direction = ExpressionOfInterest.Direction.FUNDER_TO_PROJECT
     elif policy.can_edit_project(user, project):
         direction = ExpressionOfInterest.Direction.PROJECT_TO_FUNDER
     else:
-        raise PermissionDenied(
-            "only editors of the project's or the funder's organisation may express interest")
+        raise PermissionDenied(_("only editors of the project's or the funder's organisation "
+                                 "may express interest"))
     if project.organisation_id == funder.organisation_id:
-        raise ServiceError("a project and a funder of the same organisation need no "
-                           "expression of interest")
+        raise ServiceError(_("a project and a funder of the same organisation need no "
+                             "expression of interest"))
     try:
         with transaction.atomic():
             interest = ExpressionOfInterest.objects.create(
@@ -409,7 +425,7 @@ def express_interest(actor: Viewer, *, project: Project, funder: Funder, message
                            {"interest": interest.pk, "project": project.pk,
                             "funder": funder.pk}, source=SOURCE)
     except IntegrityError:
-        raise Conflict("this interest has already been expressed") from None
+        raise Conflict(_("this interest has already been expressed")) from None
     return interest
 
 
@@ -418,7 +434,7 @@ def answer_interest(actor: Viewer, interest: ExpressionOfInterest, status: str
     """Accept or decline (the receiving side), or withdraw (the sending side)."""
     user = require_signed_in(actor)
     if interest.status != ExpressionOfInterest.Status.OPEN:
-        raise Conflict("this expression of interest has already been answered")
+        raise Conflict(_("this expression of interest has already been answered"))
     sender_is_funder = interest.direction == ExpressionOfInterest.Direction.FUNDER_TO_PROJECT
     is_funder = policy.can_edit_funder(user, interest.funder)
     is_project = policy.can_edit_project(user, interest.project)
@@ -427,9 +443,10 @@ def answer_interest(actor: Viewer, interest: ExpressionOfInterest, status: str
     elif status in (ExpressionOfInterest.Status.ACCEPTED, ExpressionOfInterest.Status.DECLINED):
         allowed = is_project if sender_is_funder else is_funder
     else:
-        raise ServiceError(f"unknown answer {status!r}", field="status")
+        raise ServiceError(_("unknown answer %(status)s") % {"status": repr(status)},
+                           field="status")
     if not allowed:
-        raise PermissionDenied("you are not the side that may give this answer")
+        raise PermissionDenied(_("you are not the side that may give this answer"))
     with transaction.atomic():
         interest.status = status
         interest.responded_at = timezone.now()

@@ -15,16 +15,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cybercommons.core import policy as core_policy
+from cybercommons.core.countries import localized_name
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.lib.charts import csv_text, render_svg
 from cybercommons.core.models import Country, IncomeGroup, Reference
 from cybercommons.core.tasks import start_tracked
-from cybercommons.economy import charts, policy, queries, services
+from cybercommons.economy import charts, labels, policy, queries, services
 from cybercommons.economy.forms import (
     FunderForm,
     ImportForm,
@@ -34,6 +35,7 @@ from cybercommons.economy.forms import (
     ProjectForm,
 )
 from cybercommons.economy.importers.formats import FormatError, parse_column_map
+from cybercommons.economy.kernel.idi import IDI_2023
 from cybercommons.economy.models import ExpressionOfInterest, IndexDefinition, Indicator
 
 MAX_COMPARED = 5
@@ -176,7 +178,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
                .distinct().order_by("region"))
     context = {"table": table, "filters": filters, "indices": policy.index_definitions(
         request.user), "regions": regions, "incomes": IncomeGroup.choices,
-               "query": request.GET.urlencode()}
+               "query": request.GET.urlencode(),
+               "missing_rule": labels.missing_data_rule(queries.kernel_definition(row).missing)}
     template = ("economy/partials/ranking_table.html" if request.htmx  # type: ignore[attr-defined]
                 else "economy/pages/rankings.html")
     return render(request, template, context)
@@ -278,7 +281,9 @@ def country_profile(request: HttpRequest, code: str) -> HttpResponse:
         peer_year, peer_value, peers = queries.country_peers(request.user, country,
                                                              peer_indicator)
     return render(request, "economy/pages/country.html", {
-        "country": country, "series": series, "explain_year": year, "breakdown": breakdown,
+        "country": country, "country_name": localized_name(country, get_language() or "en"),
+        "missing_rule": labels.missing_data_rule(IDI_2023.missing),
+        "series": series, "explain_year": year, "breakdown": breakdown,
         "affordability": queries.affordability(country), "progress_rows": progress_rows,
         "gaps": gaps, "peer_indicator": peer_indicator, "peer_year": peer_year,
         "peer_value": peer_value, "peers": peers,
@@ -399,6 +404,15 @@ def import_start(request: HttpRequest) -> HttpResponse:
 # --- Projects, funders, matches and interests ---------------------------------------------
 
 
+def _interest_rows(request: HttpRequest, interests: Any
+                   ) -> list[tuple[ExpressionOfInterest, list[str]]]:
+    """Each expression of interest with the answers this person may give to it."""
+    return [(interest, policy.answers_allowed(request.user, interest))
+            for interest in interests.select_related("project", "funder",
+                                                     "project__organisation",
+                                                     "funder__organisation")]
+
+
 def _editable_orgs(request: HttpRequest) -> Any:
     memberships = policy.editable_organisations(request.user)
     return core_policy.organisations(request.user).filter(
@@ -426,7 +440,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project,
         "private": policy.sees_private_project_fields(request.user, project),
         "can_edit": policy.can_edit_project(request.user, project),
-        "interests": policy.interests(request.user).filter(project=project),
+        "interests": _interest_rows(request, policy.interests(request.user).filter(
+            project=project)),
         "links": links, "link_form": LinkForm(),
     })
 
@@ -515,7 +530,8 @@ def funder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "economy/pages/funder_detail.html", {
         "funder": funder, "private": policy.sees_private_funder_fields(request.user, funder),
         "can_edit": policy.can_edit_funder(request.user, funder),
-        "interests": policy.interests(request.user).filter(funder=funder),
+        "interests": _interest_rows(request, policy.interests(request.user).filter(
+            funder=funder)),
     })
 
 
@@ -553,7 +569,7 @@ def funder_matches(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def interest_list(request: HttpRequest) -> HttpResponse:
     return render(request, "economy/pages/interests.html",
-                  {"interests": policy.interests(request.user)})
+                  {"interests": _interest_rows(request, policy.interests(request.user))})
 
 
 @login_required

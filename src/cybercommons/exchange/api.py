@@ -280,6 +280,23 @@ def import_hash_list(request: HttpRequest, payload: HashListIn) -> Status:
                         "errors": [{"line": n, "message": m} for n, m in report.errors]})
 
 
+class FlagIn(Schema):
+    comment: str
+
+
+@router.post("/moderation/remote-works/{remote_id}/flag", response={202: ReceivedOut},
+             auth=SIGNED_IN, operation_id="exchange_remote_flag",
+             summary="Report a received work to its server's moderators and hide it here")
+def flag_remote(request: HttpRequest, payload: FlagIn,
+                remote_id: int = Path(..., ge=1, le=MAX_ID)) -> Status:
+    user = _moderator(request)
+    remote_work = policy.remote_works(user).filter(pk=remote_id).first()
+    if remote_work is None:
+        raise Http404(_("No such work."))
+    services.flag_remote_work(user, remote_work, comment=payload.comment[:2000])
+    return Status(202, {"status": "sent"})
+
+
 @router.put("/moderation/instances/{domain}", response=InstanceOut, auth=SIGNED_IN,
             operation_id="exchange_instances_set",
             summary="Allow, limit or block another server")

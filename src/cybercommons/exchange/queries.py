@@ -160,12 +160,16 @@ def facets(qs: QuerySet[Work]) -> dict[str, list[Facet]]:
 
 
 def century_label(century: int) -> str:
+    """"18th century", "2nd century BCE" (negative centuries are before the common era)."""
     from django.utils.translation import gettext as _
 
-    if century > 0:
-        return _("%(n)dth century") % {"n": century} if century > 3 else \
-            {1: _("1st century"), 2: _("2nd century"), 3: _("3rd century")}[century]
-    return _("%(n)d century BCE") % {"n": -century}
+    n = abs(century)
+    if n % 100 in (11, 12, 13) or n % 10 not in (1, 2, 3):
+        label = _("%(n)dth century") % {"n": n}
+    else:
+        label = {1: _("%(n)dst century"), 2: _("%(n)dnd century"),
+                 3: _("%(n)drd century")}[n % 10] % {"n": n}
+    return label if century > 0 else _("%(century)s BCE") % {"century": label}
 
 
 def _licence_label(code: str) -> str:

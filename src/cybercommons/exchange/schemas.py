@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Field, Schema
 from pydantic import StringConstraints
@@ -49,11 +50,11 @@ class MediaOut(Schema):
 
     @staticmethod
     def resolve_url(obj: MediaFile) -> str:
-        return obj.file.url
+        return reverse("exchange:media", args=[obj.pk])
 
     @staticmethod
     def resolve_thumbnail_url(obj: MediaFile) -> str | None:
-        return obj.thumbnail.url if obj.thumbnail else None
+        return reverse("exchange:media-thumbnail", args=[obj.pk]) if obj.thumbnail else None
 
 
 class WorkOut(Schema):

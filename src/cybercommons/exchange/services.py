@@ -80,6 +80,8 @@ class ExchangeAction(StrEnum):
     CASE_VIEWED = "exchange.case.viewed"
     INSTANCE_POLICY_SET = "exchange.instance.policy_set"
     REMOTE_WORK_HELD = "exchange.remote_work.held"
+    REMOTE_FOLLOWED = "exchange.remote.followed"
+    REMOTE_FLAGGED = "exchange.remote.flagged"
 
 
 def _federation() -> Any:
@@ -737,3 +739,49 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# ---- federation initiated here ------------------------------------------------------------
+
+
+def follow_remote(actor: User, organisation: Organisation, actor_url: str) -> Any:
+    """Make the organisation's actor follow a remote actor (its administrators only)."""
+    from cybercommons.core import policy as core_policy
+    from cybercommons.exchange.federation import fetch
+
+    core_policy.require_role(actor, organisation, Role.ADMIN)
+    domain = actor_url.split("/")[2].lower() if actor_url.count("/") >= 2 else ""
+    blocked = Instance.objects.filter(domain=domain, policy=InstancePolicy.BLOCK).exists()
+    if blocked:
+        raise Conflict(_("That server is blocked by moderators."))
+    try:
+        remote = fetch.remote_actor(actor_url, refresh=True)
+    except fetch.FetchError as error:
+        raise ServiceError(_("The remote actor could not be read: %s") % error,
+                           field="actor") from None
+    with transaction.atomic():
+        following = _federation().follow(_federation().organisation_actor(organisation), remote)
+        audit.record(ExchangeAction.REMOTE_FOLLOWED, actor=actor, obj=following,
+                     data={"organisation": organisation.slug, "remote": remote.ap_id})
+    return following
+
+
+def flag_remote_work(moderator: User, remote_work: Any, *, comment: str) -> None:
+    """Report a work received from another server to that server's moderators (Flag),
+    and hide it here until then."""
+    from cybercommons.core.models import Organisation as CoreOrganisation
+
+    policy.require_moderator(moderator)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError(_("Say what is wrong."), field="comment")
+    sender = CoreOrganisation.objects.filter(
+        memberships__user=moderator).order_by("pk").first()
+    with transaction.atomic():
+        remote_work.held = True
+        remote_work.save(update_fields=["held"])
+        if sender is not None:
+            _federation().flag(_federation().organisation_actor(sender), remote_work.actor,
+                               [remote_work.ap_id], comment[:2000])
+        audit.record(ExchangeAction.REMOTE_FLAGGED, actor=moderator, obj=remote_work,
+                     data={"ap_id": remote_work.ap_id, "sent": sender is not None})

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -284,6 +284,48 @@ def work_report(request: HttpRequest, uuid: Any) -> HttpResponse:
     return redirect("exchange:work-detail", uuid=work.uuid)
 
 
+def _media(request: HttpRequest, pk: int) -> Any:
+    from cybercommons.exchange.models import MediaFile
+
+    # Files are served through policy: a held or draft work's images are not reachable
+    # by guessing their address.
+    item = MediaFile.objects.filter(pk=pk, work__in=policy.works(request.user)).first()
+    if item is None:
+        raise Http404(_("No such file."))
+    return item
+
+
+def _file_response(field: Any, content_type: str) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404(_("No such file.")) from None
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def media_file(request: HttpRequest, pk: int) -> FileResponse:
+    item = _media(request, pk)
+    response = _file_response(item.file, item.content_type)
+    # Only types checked by content are ever stored; still, never render them inline as
+    # a page of this site.
+    if not item.is_image:
+        response["Content-Disposition"] = "attachment"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_GET
+def media_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    item = _media(request, pk)
+    if not item.thumbnail:
+        raise Http404(_("No thumbnail."))
+    return _file_response(item.thumbnail, "image/webp")
+
+
 # ---- exhibitions ---------------------------------------------------------------------------
 
 
@@ -352,7 +394,22 @@ def exhibition_create(request: HttpRequest) -> HttpResponse:
 def remote_work_list(request: HttpRequest) -> HttpResponse:
     items = policy.remote_works(request.user).select_related("actor")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "exchange/pages/remote_list.html", {"page": page})
+    return render(request, "exchange/pages/remote_list.html",
+                  {"page": page, "is_moderator": policy.is_moderator(request.user)})
+
+
+@login_required
+@require_POST
+def remote_work_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _moderator(request)
+    remote_work = get_object_or_404(policy.remote_works(user), pk=pk)
+    try:
+        services.flag_remote_work(user, remote_work, comment=request.POST.get("comment", ""))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Reported to its server and hidden here."))
+    return redirect("exchange:remote-list")
 
 
 # ---- moderation ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import Country
@@ -115,7 +116,8 @@ def country_names() -> dict[str, str]:
 def _level(parameters: Mapping[str, Any]) -> str:
     level = str(parameters.get("level") or CABLE_LEVEL)
     if level not in LEVELS:
-        raise ServiceError(f"level must be one of {', '.join(LEVELS)}", field="level")
+        raise ServiceError(_("level must be one of %(levels)s") % {"levels": ", ".join(LEVELS)},
+                           field="level")
     return level
 
 
@@ -125,7 +127,8 @@ def _strings(value: Any, name: str) -> list[str]:
     if isinstance(value, str):
         value = list(value.replace("\n", ",").split(","))
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ServiceError(f"{name} must be a list of names or ids", field=name)
+        raise ServiceError(_("%(name)s must be a list of names or ids") % {"name": name},
+                           field=name)
     return [v.strip() for v in value if v.strip()]
 
 
@@ -133,8 +136,9 @@ def _region(parameters: Mapping[str, Any]) -> Region:
     key = parameters.get("region")
     if key:
         if key not in NAMED_REGIONS:
-            raise ServiceError(f"unknown region {key!r}; named regions: "
-                               f"{', '.join(sorted(NAMED_REGIONS))}", field="region")
+            raise ServiceError(_("unknown region %(key)r; named regions: %(names)s")
+                               % {"key": key, "names": ", ".join(sorted(NAMED_REGIONS))},
+                               field="region")
         return NAMED_REGIONS[key]
     box = parameters.get("bbox")
     try:
@@ -147,8 +151,9 @@ def _region(parameters: Mapping[str, Any]) -> Region:
             return Region(str(parameters.get("name") or "drawn region"),
                           tuple((float(p[0]), float(p[1])) for p in ring))
     except (TypeError, ValueError) as error:
-        raise ServiceError(f"the region is not valid: {error}", field="region") from None
-    raise ServiceError("name a region, or give a bbox [west, south, east, north] or a polygon",
+        raise ServiceError(_("the region is not valid: %(error)s") % {"error": error},
+                           field="region") from None
+    raise ServiceError(_("name a region, or give a bbox [west, south, east, north] or a polygon"),
                        field="region")
 
 
@@ -167,10 +172,11 @@ def storm_parameters(parameters: Mapping[str, Any], *, max_trials: int | None = 
         )
         params.validate()
     except (TypeError, ValueError, IndexError) as error:
-        raise ServiceError(f"storm parameters refused: {error}", field="parameters") from None
+        raise ServiceError(_("storm parameters refused: %(error)s") % {"error": error},
+                           field="parameters") from None
     if max_trials is not None and params.trials > max_trials:
-        raise ServiceError(f"trials must be at most {max_trials} here (the command line "
-                           "allows more)", field="trials")
+        raise ServiceError(_("trials must be at most %(max)d here (the command line allows more)")
+                           % {"max": max_trials}, field="trials")
     return params
 
 
@@ -178,13 +184,13 @@ def validate(kind: str, parameters: Mapping[str, Any], *, max_trials: int | None
              ) -> dict[str, Any]:
     """Check and normalise scenario parameters; ServiceError names what is wrong."""
     if not isinstance(parameters, Mapping):
-        raise ServiceError("parameters must be an object")
+        raise ServiceError(_("parameters must be an object"))
     level = _level(parameters)
     if kind == "cut":
         cables = _strings(parameters.get("cables"), "cables")
         stations = _strings(parameters.get("stations"), "stations")
         if not cables and not stations:
-            raise ServiceError("name at least one cable or landing station to cut",
+            raise ServiceError(_("name at least one cable or landing station to cut"),
                                field="cables")
         return {"cables": cables, "stations": stations, "level": level}
     if kind == "region":
@@ -194,15 +200,17 @@ def validate(kind: str, parameters: Mapping[str, Any], *, max_trials: int | None
     if kind == "ready":
         key = parameters.get("key")
         if key not in READY_SCENARIOS:
-            raise ServiceError(f"unknown ready scenario {key!r}; ready scenarios: "
-                               f"{', '.join(sorted(READY_SCENARIOS))}", field="key")
+            raise ServiceError(_("unknown ready scenario %(key)r; ready scenarios: %(names)s")
+                               % {"key": key, "names": ", ".join(sorted(READY_SCENARIOS))},
+                               field="key")
         return {"key": key, "level": level}
     if kind == "storm":
         params = storm_parameters(parameters, max_trials=max_trials)
         return {"bands": [[b.min_abs_lat, b.max_abs_lat, b.p_repeater] for b in params.bands],
                 "spacing_km": params.repeater_spacing_km, "trials": params.trials,
                 "seed": params.seed, "level": params.level}
-    raise ServiceError(f"unknown scenario kind {kind!r}; use cut, region, ready or storm",
+    raise ServiceError(_("unknown scenario kind %(kind)r; use cut, region, ready or storm")
+                       % {"kind": kind},
                        field="kind")
 
 
@@ -214,15 +222,16 @@ def _cut_units(loaded: stored.LoadedNetwork, net: Network, parameters: Mapping[s
                ) -> tuple[list[str], list[str], list[str]]:
     found, absent = match_cable_names(parameters["cables"], loaded.cables)
     if absent:
-        raise ServiceError(f"no cable has the name or id: {', '.join(absent[:10])}",
+        raise ServiceError(_("no cable has the name or id: %(names)s")
+                           % {"names": ", ".join(absent[:10])},
                            field="cables")
     stations = list(parameters["stations"])
     unknown = [s for s in stations if s not in net.landing_country]
     if unknown:
-        raise ServiceError(f"no landing station in the network has the id: "
-                           f"{', '.join(unknown[:10])}", field="stations")
-    notes = [f"{loaded.cables[c].name} is not in service in this dataset and was not cut"
-             for c in found if not units_of_cables(net, [c])]
+        raise ServiceError(_("no landing station in the network has the id: %(ids)s")
+                           % {"ids": ", ".join(unknown[:10])}, field="stations")
+    notes = [_("%(name)s is not in service in this dataset and was not cut")
+             % {"name": loaded.cables[c].name} for c in found if not units_of_cables(net, [c])]
     return units_of_cables(net, found), stations, notes
 
 
@@ -362,11 +371,13 @@ def _endpoint(value: str, net: Network) -> str:
     value = value.strip()
     if value.startswith("lp:"):
         if value[3:] not in net.landing_country:
-            raise ServiceError(f"no landing point in the network has the id {value[3:]!r}")
+            raise ServiceError(_("no landing point in the network has the id %(id)r")
+                               % {"id": value[3:]})
         return lp(value[3:])
     if len(value) == 2 and value.isalpha():
         return country(value.upper())
-    raise ServiceError(f"{value!r} is neither a country code nor lp:<landing point id>")
+    raise ServiceError(_("%(value)r is neither a country code nor lp:<landing point id>")
+                       % {"value": value})
 
 
 def to_project(candidate: CandidateProject, net: Network) -> kplanner.Project:
@@ -380,7 +391,8 @@ def to_project(candidate: CandidateProject, net: Network) -> kplanner.Project:
         if candidate.kind == CandidateProject.Kind.BRANCH:
             trunk = str(links.get("trunk", ""))
             if trunk not in net.units:
-                raise ServiceError(f"{candidate.name}: no cable in service has the id {trunk!r}")
+                raise ServiceError(_("%(name)s: no cable in service has the id %(id)r")
+                                   % {"name": candidate.name, "id": trunk})
             return kplanner.branch(pid, candidate.cost,
                                    _endpoint(str(links.get("landing", "")), net), trunk)
         if candidate.kind == CandidateProject.Kind.TERRESTRIAL:
@@ -389,8 +401,10 @@ def to_project(candidate: CandidateProject, net: Network) -> kplanner.Project:
         if candidate.kind == CandidateProject.Kind.GROUND_STATION:
             return kplanner.ground_station(pid, candidate.cost, str(links["country"]).upper())
     except (KeyError, TypeError, ValueError) as error:
-        raise ServiceError(f"{candidate.name}: the links are not valid ({error})") from None
-    raise ServiceError(f"{candidate.name}: unknown kind {candidate.kind!r}")
+        raise ServiceError(_("%(name)s: the links are not valid (%(error)s)")
+                           % {"name": candidate.name, "error": error}) from None
+    raise ServiceError(_("%(name)s: unknown kind %(kind)r")
+                       % {"name": candidate.name, "kind": candidate.kind})
 
 
 def plan(dataset: Dataset, candidates: list[CandidateProject], budget: float,
@@ -401,8 +415,8 @@ def plan(dataset: Dataset, candidates: list[CandidateProject], budget: float,
     projects = [to_project(c, net) for c in candidates]
     pop = population_map()
     if objective == "population_out_of_spof" and not pop:
-        raise ServiceError("the population objective needs population figures; import a "
-                           "population CSV first", field="objective")
+        raise ServiceError(_("the population objective needs population figures; import a "
+                             "population CSV first"), field="objective")
     try:
         result = kplanner.plan(net, projects, budget, objective=objective, cap=cap,
                                population=pop or None)

@@ -58,6 +58,14 @@ def world_map_spec(
     """
     spec = choropleth_spec(scores, title=title, legend=legend, scheme="redyellowgreen",
                            width=width, domain=(0, 100))
+    # The island dots share the colour scale without a legend of their own; Vega-Lite then
+    # drops the merged legend too unless the shaded layer asks for it explicitly.
+    for layer in spec["layer"]:
+        colour = layer.get("encoding", {}).get("color")
+        if colour is not None and "legend" not in colour:
+            colour["legend"] = {"title": legend, "orient": "bottom", "direction": "horizontal"}
+    # A regional view is zoomed several times over: cables are drawn bolder to stay visible.
+    cable_width = 1.2 if focus is not None else 0.6
     if focus is not None:
         west, south, east, north = focus
         centre = (west + (east - west) / 2 + 180) % 360 - 180
@@ -74,14 +82,14 @@ def world_map_spec(
         "data": {"values": [c for c in cables if c["id"] not in cut],
                  "format": {"type": "json"}},
         "mark": {"type": "geoshape", "filled": False, "stroke": "#1f4e79",
-                 "strokeWidth": 0.6, "strokeOpacity": 0.55, "aria": False},
+                 "strokeWidth": cable_width, "strokeOpacity": 0.7, "aria": False},
     })
     if cut:
         spec["layer"].append({
             "data": {"values": [c for c in cables if c["id"] in cut],
                      "format": {"type": "json"}},
             "mark": {"type": "geoshape", "filled": False, "stroke": "#c00000",
-                     "strokeWidth": 1.6, "aria": False},
+                     "strokeWidth": cable_width + 1.2, "aria": False},
         })
     if points:
         spec["layer"].append({
@@ -147,6 +155,8 @@ def bar_spec(rows: list[dict[str, Any]], *, x: str, y: str, x_title: str, y_titl
 
 def compare_spec(rows: list[dict[str, Any]], titles: Sequence[str]) -> dict[str, Any]:
     """Grouped bars: links lost per country in two scenarios."""
+    from django.utils.translation import gettext as _
+
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": 520,
@@ -154,11 +164,11 @@ def compare_spec(rows: list[dict[str, Any]], titles: Sequence[str]) -> dict[str,
         "data": {"values": rows},
         "mark": "bar",
         "encoding": {
-            "y": {"field": "country", "type": "nominal", "title": "Country"},
+            "y": {"field": "country", "type": "nominal", "title": _("Country")},
             "yOffset": {"field": "scenario"},
             "x": {"field": "links_lost", "type": "quantitative",
-                  "title": "International links lost"},
-            "color": {"field": "scenario", "type": "nominal", "title": "Scenario",
+                  "title": _("International links lost")},
+            "color": {"field": "scenario", "type": "nominal", "title": _("Scenario"),
                       "scale": {"domain": list(titles)}},
         },
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cybercommons.core.models import User
 from cybercommons.core.policy import Viewer
@@ -61,7 +62,7 @@ def can_import(user: Viewer) -> bool:
 
 def require_import(user: Viewer) -> None:
     if not can_import(user):
-        raise PermissionDenied("only site staff may import or correct network data")
+        raise PermissionDenied(_("only site staff may import or correct network data"))
 
 
 def import_runs(viewer: Viewer) -> QuerySet[ImportRun]:
@@ -116,11 +117,11 @@ def can_change(user: Viewer, owner_id: int | None) -> bool:
 
 def require_change(user: Viewer, owner_id: int | None) -> None:
     if not can_change(user, owner_id):
-        raise PermissionDenied("only its author may change this")
+        raise PermissionDenied(_("only its author may change this"))
 
 
 def require_signed_in(user: Viewer) -> User:
     if not user.is_authenticated:
-        raise PermissionDenied("you must be signed in")
+        raise PermissionDenied(_("you must be signed in"))
     assert isinstance(user, User)
     return user

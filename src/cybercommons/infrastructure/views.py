@@ -33,7 +33,7 @@ from cybercommons.infrastructure.forms import (
     SegmentForm,
 )
 from cybercommons.infrastructure.kernel.events import NAMED_REGIONS, READY_SCENARIOS
-from cybercommons.infrastructure.models import Dataset, Scenario
+from cybercommons.infrastructure.models import CandidateProject, Dataset, Scenario
 
 CSV_TYPE = "text/csv; charset=utf-8"
 # Storms with more trials than this run in the background with a progress page.
@@ -144,7 +144,20 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "cable_cut": [names.get(u, u) for u in (row or {}).get("cable_cut", [])],
         "station_cut": [names.get(f"lp:{u}", u) for u in (row or {}).get("station_cut", [])],
         "hubs": analysis.resilience(dataset)["hubs"],
+        "score_inputs": _score_inputs(row),
     })
+
+
+def _score_inputs(row: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The score's inputs with readable names beside the method's own symbols."""
+    if not row:
+        return []
+    labels = {"cable_cut": _("Minimum cable cut"),
+              "station_cut": _("Minimum landing-station cut"),
+              "neighbours": _("Countries reached directly")}
+    weights = row["score"]["weights"]
+    return [{"key": key, "label": labels.get(key, key), "value": value,
+             "weight": weights.get(key)} for key, value in row["score"]["inputs"].items()]
 
 
 @require_GET
@@ -416,9 +429,24 @@ def planner(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("infrastructure:plan", public_id=run.public_id)
     return render(request, "infrastructure/pages/planner.html", {
-        "dataset": dataset, "candidates": candidates, "form": form,
+        "dataset": dataset, "candidate_rows": [
+            {"pk": c.pk, "name": c.name, "get_kind_display": c.get_kind_display(),
+             "cost": c.cost, "links_text": _links_text(c.links or {})} for c in candidates],
+        "form": form,
         "candidate_form": CandidateForm(), "runs": policy.planner_runs(request.user)[:20],
     }, status=status)
+
+
+def _links_text(links: dict[str, Any]) -> str:
+    """A candidate's links as people write them: "TO – WS", "TV", "lp:x on trunk y"."""
+    if "endpoints" in links:
+        return " – ".join(str(e) for e in links["endpoints"])
+    if "a" in links or "b" in links:
+        return f"{links.get('a', '')} – {links.get('b', '')}"
+    if "trunk" in links:
+        return _("%(landing)s on %(trunk)s") % {"landing": links.get("landing", ""),
+                                                "trunk": links["trunk"]}
+    return str(links.get("country", ""))
 
 
 @login_required
@@ -451,7 +479,13 @@ def plan_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     chart = render_svg(charts.bar_spec(rows, x="value", y="project",
                                        x_title=_("Marginal value"), y_title=_("Project"))
                        ) if rows else None
-    return render(request, "infrastructure/pages/plan.html", {"run": run, "chart": chart})
+    kinds = dict(CandidateProject.Kind.choices)
+    chosen = [{**c, "kind_label": kinds.get(c["kind"], c["kind"])}
+              for c in run.result.get("chosen", [])]
+    objective = dict(PlanForm.base_fields["objective"].choices).get(  # type: ignore[attr-defined]
+        run.result.get("objective"), run.result.get("objective"))
+    return render(request, "infrastructure/pages/plan.html", {
+        "run": run, "chart": chart, "chosen": chosen, "objective": objective})
 
 
 # --- imports ------------------------------------------------------------------------------

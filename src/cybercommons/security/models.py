@@ -167,21 +167,21 @@ class StixObject(models.Model):
     owner_org = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+                                 on_delete=models.SET_NULL, related_name="+", db_index=False)
     recipient_orgs = models.ManyToManyField(Organisation, related_name="+", blank=True)
     recipient_groups = models.ManyToManyField(SharingGroup, related_name="+", blank=True)
 
     class Meta:
         ordering = ["collection", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["collection", "stix_id", "version_key"],
+            # stix_id first: the same index serves lookups by id across collections.
+            models.UniqueConstraint(fields=["stix_id", "collection", "version_key"],
                                     name="one_row_per_version"),
             models.UniqueConstraint(fields=["collection", "seq"], name="seq_unique"),
         ]
         indexes = [
             models.Index(fields=["collection", "date_added"], name="sec_obj_added"),
             models.Index(fields=["collection", "type", "seq"], name="sec_obj_type"),
-            models.Index(fields=["stix_id"], name="sec_obj_stix_id"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.html import escape
 
 from cybercommons.exchange.federation import addresses
@@ -37,8 +38,6 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
     if actor.organisation is not None:
         kind, name = "Organization", actor.organisation.name
         summary = escape(actor.organisation.description)
-        from django.urls import reverse
-
         page = addresses.absolute(reverse("core:organisation-detail",
                                           args=[actor.organisation.slug]))
     else:
@@ -47,8 +46,6 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
         kind = "Group"
         name = exhibition.title.get(exhibition.primary_language) or exhibition.slug
         summary = exhibition.introduction.get(exhibition.primary_language, "")
-        from django.urls import reverse
-
         page = addresses.absolute(reverse("exchange:exhibition-detail", args=[exhibition.slug]))
     return {
         "@context": CONTEXT,
@@ -128,7 +125,7 @@ def work_object(work: Work) -> dict[str, Any]:
     for item in work.media.all():
         attachments.append({"type": "Document" if not item.is_image else "Image",
                             "mediaType": item.content_type,
-                            "url": addresses.absolute(item.file.url),
+                            "url": addresses.absolute(reverse("exchange:media", args=[item.pk])),
                             "name": item.alt_text or (primary.title if primary else "")})
     if attachments:
         document["attachment"] = attachments

@@ -28,6 +28,11 @@ class Command(BaseCommand):
         imp.add_argument("--source", default="", help="where the hash list comes from")
         imp.add_argument("--json", action="store_true", help="print the reports as JSON")
         sub.add_parser("deliver", help="post every federation delivery that is due")
+        follow = sub.add_parser("follow", help="make an organisation follow a remote actor")
+        follow.add_argument("organisation", help="the organisation's short name")
+        follow.add_argument("actor", help="the remote actor's address (https://…)")
+        follow.add_argument("--as", dest="username", required=True,
+                            help="an administrator of the organisation")
         sub.add_parser("process-inbox", help="handle every received activity not yet handled")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,6 +50,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no account named {options['username']!r}")
+        if action == "follow":
+            self._follow(user, options["organisation"], options["actor"])
+            return
         reports = []
         for path in options["files"]:
             if not path.is_file():
@@ -64,6 +72,23 @@ class Command(BaseCommand):
                 f"{report['held']} held, {len(report['errors'])} skipped")
             for problem in report["errors"][:50]:
                 self.stdout.write(f"  record {problem['record']}: {problem['message']}")
+
+    def _follow(self, user: User, slug: str, actor_url: str) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        from cybercommons.core.models import Organisation
+        from cybercommons.exchange import services
+
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise CommandError(f"no organisation named {slug!r}")
+        try:
+            following = services.follow_remote(user, organisation, actor_url)
+        except ServiceError as error:
+            raise CommandError(error.message) from None
+        except PermissionDenied as error:
+            raise CommandError(str(error) or "permission denied") from None
+        self.stdout.write(f"follow request sent to {following.remote.ap_id}")
 
     def _import(self, kind: str, user: User, path: Path, options: dict[str, Any]
                 ) -> dict[str, Any]:
