@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,11 @@ def test_the_pages_read_right_to_left_in_arabic_and_are_translated_in_french(
             box = table.locator("th").first.bounding_box()
             assert box is not None
             assert box["x"] + box["width"] > WIDTH / 2
+
+    # Country names follow the page's language (ISO 3166 names in Arabic).
+    arabic_page.goto(live_server.url + "/economy/rankings/?index=itu-idi-2023")
+    first = arabic_page.locator("#ranking tbody th").first.inner_text()
+    assert re.search("[\u0600-\u06ff]", first), first
 
     context = browser.new_context(locale="fr", viewport={"width": WIDTH, "height": 900})
     context.add_cookies([{"name": "cybercommons_language", "value": "fr",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from cybercommons.core.models import Country, Organisation, Role, StakeholderType
 from cybercommons.governance.kernel.ballot_file import recount
@@ -104,9 +105,8 @@ def sessions(browser: Any, live_server: Any, people: dict[str, Any]) -> Iterator
             page.get_by_label(re.compile(r"^User ?name", re.IGNORECASE)).fill(username)
             page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
             page.get_by_role("button", name="Log in").last.click()
-            page.wait_for_load_state()
-            assert page.get_by_role("link", name=username, exact=True).count() == 1, \
-                f"{username} is not logged in"
+            # Logged in: the header links to the person's own page.
+            expect(page.get_by_role("link", name=username, exact=True)).to_have_count(1)
             pages[username] = page
         return pages[username]
 
@@ -123,13 +123,13 @@ def _change_phase(page: Any, live_server: Any, label: str) -> None:
     _go(page, live_server, "")
     page.get_by_label("Move to phase").select_option(label=label)
     page.get_by_role("button", name="Change phase").click()
-    page.wait_for_load_state()
-    assert "The phase was changed." in page.content()
+    _expect_message(page, "The phase was changed.")
     assert page.locator('[aria-current="step"] strong').inner_text() == label
 
 
-def _message(page: Any) -> str:
-    return " ".join(page.locator(".message").all_inner_texts())
+def _expect_message(page: Any, text: str) -> None:
+    """Wait for the message the page shows after a form's redirect."""
+    expect(page.locator(".message", has_text=text)).to_be_visible()
 
 
 def test_a_consultation_runs_from_draft_to_decision_in_the_browser(
@@ -170,8 +170,7 @@ def test_a_consultation_runs_from_draft_to_decision_in_the_browser(
         page.locator("#quote-repair").fill("within 7 days")
         page.locator("#body-repair").fill(text)
         page.locator("#section-repair").get_by_role("button", name="Comment").click()
-        page.wait_for_load_state()
-        assert "Your comment was added." in _message(page)
+        _expect_message(page, "Your comment was added.")
     comments = sessions("operator-fj").locator("#section-repair .comments li")
     assert comments.count() == 2
     assert "within 7 days" in comments.first.inner_text()
@@ -191,8 +190,7 @@ def test_a_consultation_runs_from_draft_to_decision_in_the_browser(
         "States should grant repair permits within 48 hours.")
     minister.get_by_label("Why this change").fill("A week offline is an emergency.")
     minister.get_by_role("button", name="Submit the amendment").click()
-    minister.wait_for_load_state()
-    assert "Your amendment was submitted." in _message(minister)
+    _expect_message(minister, "Your amendment was submitted.")
     diff = minister.locator(".diff").inner_html()
     assert "<del>7</del>" in diff
     assert "<ins>48</ins>" in diff
@@ -202,8 +200,7 @@ def test_a_consultation_runs_from_draft_to_decision_in_the_browser(
     convenor.get_by_label("What changed (shown with the new version)").fill(
         "Repair permits within 48 hours.")
     convenor.get_by_role("button", name="Merge into a new version").click()
-    convenor.wait_for_load_state()
-    assert "merged into a new version" in _message(convenor)
+    _expect_message(convenor, "merged into a new version")
     assert convenor.get_by_role("heading", name="Version 2").count() == 1
     assert "within 48 hours" in convenor.locator("#section-repair").inner_text()
 
@@ -215,8 +212,7 @@ def test_a_consultation_runs_from_draft_to_decision_in_the_browser(
         _go(page, live_server, "map/")
         page.get_by_label("Your statement").fill(text)
         page.get_by_role("button", name="Add", exact=True).click()
-        page.wait_for_load_state()
-        assert "Your statement was added." in _message(page)
+        _expect_message(page, "Your statement was added.")
     for username, *_rest in DELEGATES:
         page = sessions(username)
         _go(page, live_server, "map/")
@@ -256,8 +252,7 @@ def test_a_consultation_runs_from_draft_to_decision_in_the_browser(
         assert "Do you adopt version 2 of the text?" in page.content()
         page.get_by_label(choice, exact=True).check()
         page.get_by_role("button", name="Cast my ballot").click()
-        page.wait_for_load_state()
-        assert "Your ballot was cast." in _message(page)
+        _expect_message(page, "Your ballot was cast.")
     again = sessions("operator-fj")
     _go(again, live_server, "vote/")
     assert "You have cast your ballot." in again.content()

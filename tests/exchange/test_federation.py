@@ -320,3 +320,15 @@ def test_a_moderator_flags_a_remote_work_to_its_server(cast, client, peer):
     assert flag["content"] == "Spam advert"
     remote_work.refresh_from_db()
     assert remote_work.held
+
+
+def test_with_the_database_queue_the_task_is_stored_with_the_activity(cast, client, peer,
+                                                                      settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    follow = peer.activity("Follow", "http://testserver/ap/actors/museum-of-sound")
+    assert post(client, peer, INBOX, follow) == 202
+    task = DBTaskResult.objects.get()
+    assert task.task_path.endswith("process_inbox_item")
+    assert task.args_kwargs["kwargs"]["item_id"] == inbound.InboxItem.objects.get().pk

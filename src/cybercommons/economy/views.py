@@ -62,6 +62,15 @@ def _year(request: HttpRequest) -> int | None:
         return None
 
 
+def _name_in_language(countries: Any) -> list[Country]:
+    """The countries, each with ``local_name`` set to its name in the page's language."""
+    language = get_language() or "en"
+    named = list(countries)
+    for country in named:
+        country.local_name = localized_name(country, language)
+    return named
+
+
 def _index_row(request: HttpRequest, code: str) -> IndexDefinition:
     services.ensure_built_in_indices()
     row = queries.index_definition(request.user, code)
@@ -174,6 +183,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         # Without the IDI's survey and price data, start from the open-data index.
         row = _index_row(request, "open-connectivity")
         table = queries.ranking(request.user, row, year=_year(request), **filters)
+    _name_in_language(r.country for r in table.rows)
     regions = (Country.objects.exclude(region_code="").values_list("region_code", "region")
                .distinct().order_by("region"))
     context = {"table": table, "filters": filters, "indices": policy.index_definitions(
@@ -325,7 +335,7 @@ def country_csv(request: HttpRequest, code: str, what: str) -> HttpResponse:
 @require_GET
 def compare_countries(request: HttpRequest) -> HttpResponse:
     codes = [c.upper() for c in request.GET.getlist("country") if c.strip()][:MAX_COMPARED]
-    countries = list(core_policy.countries(request.user).filter(code__in=codes))
+    countries = _name_in_language(core_policy.countries(request.user).filter(code__in=codes))
     indicators = queries.indicators_with_data(request.user)
     indicator = policy.indicators(request.user).filter(
         code=request.GET.get("indicator", "IT.NET.USER.ZS")).first()
@@ -333,11 +343,14 @@ def compare_countries(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(["country", "name", "year", "value"],
                     [(c.code, c.name, y, v) for c, y, v in rows], "comparison")
-    svg = render_svg(charts.multi_line_chart([(c.name, y, v) for c, y, v in rows],
+    names = {c.pk: getattr(c, "local_name", c.name) for c in countries}
+    svg = render_svg(charts.multi_line_chart([(names[c.pk], y, v) for c, y, v in rows],
                                              unit=indicator.unit if indicator else "")
                      ) if rows else None
     return render(request, "economy/pages/compare.html", {
-        "countries": countries, "all_countries": core_policy.countries(request.user),
+        "countries": countries,
+        "all_countries": sorted(_name_in_language(core_policy.countries(request.user)),
+                                key=lambda c: c.local_name),
         "selected": codes, "indicators": indicators, "indicator": indicator, "svg": svg,
         "max": MAX_COMPARED, "too_many": len(request.GET.getlist("country")) > MAX_COMPARED,
         "query": request.GET.urlencode(),
