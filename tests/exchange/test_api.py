@@ -56,6 +56,14 @@ def test_bad_input_is_a_problem_document(cast):
     assert client.post(f"{API}/works", **body({"kind": "article"})).status_code in (400, 422)
 
 
+def test_a_null_licence_in_a_patch_is_refused_not_a_server_error(cast):
+    client = as_user(cast.owner)
+    work = client.post(f"{API}/works", **body(new_work())).json()
+    answer = client.patch(f"{API}/works/{work['uuid']}", **body({"licence": None}))
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == "A licence is required."
+
+
 def test_an_outsider_cannot_create_nor_see_drafts_through_list_detail_search_or_counts(cast):
     draft = services.create_work(cast.owner, cast.organisation, kind="article",
                                  licence="cc0-1.0", texts=[TextInput("en", "Hidden draft")])

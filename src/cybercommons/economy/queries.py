@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 
 from cybercommons.core.models import Country
 from cybercommons.core.policy import Viewer
@@ -450,7 +451,9 @@ def peer_groups(country: Country) -> list[tuple[str, list[str]]]:
     if country.income_group:
         groups.append((str(country.get_income_group_display()),
                        [c.alpha3 for c in everyone if c.income_group == country.income_group]))
-    for flag, label in (("is_ldc", "LDC"), ("is_lldc", "LLDC"), ("is_sids", "SIDS")):
+    for flag, label in (("is_ldc", _("Least developed countries")),
+                        ("is_lldc", _("Landlocked developing countries")),
+                        ("is_sids", _("Small island developing states"))):
         if getattr(country, flag):
             groups.append((label, [c.alpha3 for c in everyone if getattr(c, flag)]))
     return groups

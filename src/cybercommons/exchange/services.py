@@ -112,7 +112,9 @@ def sanitise(html: str) -> str:
                      link_rel="nofollow noopener", url_schemes={"http", "https", "mailto"})
 
 
-def _check_licence(code: str) -> str:
+def _check_licence(code: object) -> str:
+    if not isinstance(code, str) or not code.strip():
+        raise ServiceError(_("A licence is required."), field="licence")
     try:
         return licences.get_licence(code).code
     except licences.LicenceError as error:

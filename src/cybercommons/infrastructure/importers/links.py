@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cybercommons.core.progress import Tracker
 from cybercommons.infrastructure.importers.countries import CountryIndex
@@ -40,10 +41,12 @@ def _geojson_records(path: Path, report: ImportReport) -> Iterator[tuple[str, di
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise LinkFileError(f"cannot read {path.name} as JSON: {error}") from None
+        raise LinkFileError(gettext("cannot read %(file)s as JSON: %(error)s")
+                            % {"file": path.name, "error": error}) from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
-        raise LinkFileError(f"{path.name} is not a GeoJSON FeatureCollection")
+        raise LinkFileError(gettext("%(file)s is not a GeoJSON FeatureCollection")
+                            % {"file": path.name})
     for n, feature in enumerate(features):
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
@@ -62,12 +65,14 @@ def _csv_records(path: Path, report: ImportReport) -> Iterator[tuple[str, dict[s
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
-        raise LinkFileError(f"cannot read {path.name}: {error}") from None
+        raise LinkFileError(gettext("cannot read %(file)s: %(error)s")
+                            % {"file": path.name, "error": error}) from None
     with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise LinkFileError(f"{path.name} lacks the columns {', '.join(missing)}")
+            raise LinkFileError(gettext("%(file)s lacks the columns %(columns)s")
+                                % {"file": path.name, "columns": ", ".join(missing)})
         for n, row in enumerate(reader, start=2):
             yield str(row.get("id") or f"line {n}"), dict(row)
 

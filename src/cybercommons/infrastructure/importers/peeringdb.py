@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from cybercommons.core.progress import Tracker
 from cybercommons.infrastructure.importers.countries import CountryIndex
@@ -30,7 +31,7 @@ def _rows(data: dict[str, Any], key: str) -> list[Any]:
         return []
     rows = block.get("data") if isinstance(block, dict) else block
     if not isinstance(rows, list):
-        raise ExportError(f"'{key}' holds no list of rows")
+        raise ExportError(gettext("'%(key)s' holds no list of rows") % {"key": key})
     return rows
 
 
@@ -48,9 +49,11 @@ def import_peeringdb(path: Path, *, tracker: Tracker | None = None) -> ImportRep
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ExportError(f"cannot read {path.name} as JSON: {error}") from None
+        raise ExportError(gettext("cannot read %(file)s as JSON: %(error)s")
+                          % {"file": path.name, "error": error}) from None
     if not isinstance(data, dict) or not ({"ix", "fac"} & set(data)):
-        raise ExportError(f"{path.name} has neither 'ix' nor 'fac' rows: not a PeeringDB export")
+        raise ExportError(gettext("%(file)s has neither 'ix' nor 'fac' rows: not a PeeringDB "
+                                  "export") % {"file": path.name})
     report = ImportReport(kind="peeringdb", path=str(path))
     index = CountryIndex()
     ix_rows, fac_rows, links = _rows(data, "ix"), _rows(data, "fac"), _rows(data, "ixfac")

@@ -13,6 +13,7 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from cybercommons.infrastructure.importers.countries import CountryIndex
 from cybercommons.infrastructure.importers.report import ImportReport
@@ -43,8 +44,10 @@ def import_population(path: Path, source: str = "") -> ImportReport:
             year_col = next((c for c in YEAR_COLUMNS if c in names), None)
             if code_col is None or value_col is None:
                 raise PopulationFileError(
-                    f"{path.name} needs a country-code column ({', '.join(CODE_COLUMNS)}) and "
-                    f"a population column ({', '.join(VALUE_COLUMNS)})")
+                    gettext("%(file)s needs a country-code column (%(codes)s) and a population "
+                      "column (%(values)s)")
+                    % {"file": path.name, "codes": ", ".join(CODE_COLUMNS),
+                       "values": ", ".join(VALUE_COLUMNS)})
             for n, row in enumerate(reader, start=2):
                 raw = (row.get(code_col) or "").strip()
                 code, _reason = index.resolve(raw) if len(raw) in (2, 3) else (None, "")
@@ -63,7 +66,8 @@ def import_population(path: Path, source: str = "") -> ImportReport:
                 if code not in latest or year >= latest[code][0]:
                     latest[code] = (year, value)
     except (OSError, UnicodeDecodeError) as error:
-        raise PopulationFileError(f"cannot read {path.name}: {error}") from None
+        raise PopulationFileError(gettext("cannot read %(file)s: %(error)s")
+                                  % {"file": path.name, "error": error}) from None
     with transaction.atomic():
         for code, (year, value) in latest.items():
             _, created = Population.objects.update_or_create(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from cybercommons.infrastructure.importers.countries import CountryIndex
 from cybercommons.infrastructure.importers.report import ImportReport
@@ -71,7 +72,8 @@ def import_tle(path: Path, constellation: str) -> ImportReport:
         lines = [ln.rstrip() for ln in path.read_text(encoding="utf-8").splitlines()
                  if ln.strip()]
     except (OSError, UnicodeDecodeError) as error:
-        raise SatelliteFileError(f"cannot read {path.name}: {error}") from None
+        raise SatelliteFileError(gettext("cannot read %(file)s: %(error)s")
+                                 % {"file": path.name, "error": error}) from None
     report = ImportReport(kind="tle", path=str(path))
     with transaction.atomic():
         group, _ = SatelliteConstellation.objects.get_or_create(name=constellation.strip())
@@ -106,13 +108,15 @@ def import_ground_stations(path: Path) -> ImportReport:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
-        raise SatelliteFileError(f"cannot read {path.name}: {error}") from None
+        raise SatelliteFileError(gettext("cannot read %(file)s: %(error)s")
+                                 % {"file": path.name, "error": error}) from None
     with handle, transaction.atomic():
         reader = csv.DictReader(handle)
         missing = [c for c in ("name", "constellation", "country")
                    if c not in (reader.fieldnames or [])]
         if missing:
-            raise SatelliteFileError(f"{path.name} lacks the columns {', '.join(missing)}")
+            raise SatelliteFileError(gettext("%(file)s lacks the columns %(columns)s")
+                                     % {"file": path.name, "columns": ", ".join(missing)})
         for n, row in enumerate(reader, start=2):
             code, reason = index.resolve(row.get("country") or "")
             if code is None or not (row.get("name") or "").strip():

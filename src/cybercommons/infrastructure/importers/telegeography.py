@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cybercommons.core.models import Country
 from cybercommons.core.progress import Tracker
@@ -49,13 +50,14 @@ def read_snapshot(folder: Path, version: int) -> ParsedDataset:
     """Parse the folder with the kernel, checking it has the version asked for."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise SnapshotError(f"{folder} is not a folder")
+        raise SnapshotError(gettext("%(folder)s is not a folder") % {"folder": folder})
     try:
         found = detect_version(folder)
     except ValueError as error:
         raise SnapshotError(str(error)) from None
     if found != version:
-        raise SnapshotError(f"{folder} looks like a v{found} snapshot, not v{version}")
+        raise SnapshotError(gettext("%(folder)s looks like a v%(found)s snapshot, not v%(version)s")
+                            % {"folder": folder, "found": found, "version": version})
     return load_v3(folder) if version == 3 else load_v2(folder)
 
 
