@@ -18,6 +18,11 @@ CHROMIUM_FLAGS = [
 ]
 OUTPUT_ROOT = Path(__file__).resolve().parents[2] / "test-results"
 
+# Playwright's synchronous API runs an event loop in this thread; Django would then refuse
+# its (synchronous) database calls from the test body. The test server is synchronous too,
+# so nothing here runs concurrently with the ORM in the same thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:

@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_person_logs_in_and_switches_to_arabic(live_server, page, output_dir: Path) -> None:
     UserFactory(username="layla", display_name="Layla")
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("layla")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("input[name=username]").fill("layla")
+    page.locator("input[name=password]").fill(PASSWORD)
     page.get_by_role("button", name="Log in").last.click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Layla").count() == 1

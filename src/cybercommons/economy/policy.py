@@ -84,7 +84,7 @@ def projects(viewer: Viewer) -> QuerySet[Project]:
     qs = Project.objects.select_related("organisation", "country")
     if viewer.is_authenticated and viewer.is_superuser:
         return qs
-    project_q, _ = _party_q(viewer)
+    project_q, _funder_q = _party_q(viewer)
     visible = Q(visibility=Visibility.PUBLIC)
     if viewer.is_authenticated:
         visible |= project_q
@@ -97,7 +97,7 @@ def funders(viewer: Viewer) -> QuerySet[Funder]:
     qs = Funder.objects.select_related("organisation")
     if viewer.is_authenticated and viewer.is_superuser:
         return qs
-    _, funder_q = _party_q(viewer)
+    _project_q, funder_q = _party_q(viewer)
     visible = Q(visibility=Visibility.PUBLIC)
     if viewer.is_authenticated:
         visible |= funder_q

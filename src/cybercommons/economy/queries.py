@@ -395,8 +395,8 @@ def country_progress(viewer: Viewer, country: Country) -> list[ProgressRow]:
             if not points:
                 continue
             points = [(y, v) for y, v in points if y > points[-1][0] - TREND_WINDOW_YEARS]
-            result = progress.progress_to_target([y for y, _ in points],
-                                                 [v for _, v in points], target)
+            result = progress.progress_to_target([y for y, _value in points],
+                                                 [v for _year, v in points], target)
             rows.append(ProgressRow(code, indicator, result, points))
             break
     return rows

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cybercommons.core.models import User
@@ -19,7 +20,8 @@ def import_uploaded_file(progress_key: str, kind: str, path: str, name: str, use
                          column_map: str = "") -> int:
     """Import an uploaded file as its uploader; the report lands in the progress result."""
     user = User.objects.get(pk=user_id)
-    with Tracker(f"Importing {name}", key=progress_key, owner=user) as tracker:
+    with Tracker(_("Importing %(name)s") % {"name": name}, key=progress_key,
+                 owner=user) as tracker:
         try:
             run = services.import_file(
                 user, kind, path, display_name=name, tracker=tracker,
@@ -27,7 +29,7 @@ def import_uploaded_file(progress_key: str, kind: str, path: str, name: str, use
         finally:
             _discard(Path(path))
         tracker.finish(result={**run.counts, "problems": run.problems[:20]},
-                       message=f"{run.rows_written} rows written")
+                       message=_("%(rows)d rows written") % {"rows": run.rows_written})
     return run.pk
 
 

@@ -161,3 +161,13 @@ def test_a_password_change_is_audited(client) -> None:
         "old_password": PASSWORD, "new_password1": "a brand new passphrase 42",
         "new_password2": "a brand new passphrase 42"})
     assert AuditEntry.objects.filter(action="core.password.changed", actor=user).exists()
+
+
+def test_country_and_region_names_follow_the_page_language(client) -> None:
+    sync_countries()
+    client.cookies["cybercommons_language"] = "fr"
+    page = client.get("/countries/DE/").content.decode()
+    assert "Allemagne" in page
+    assert "Europe occidentale" in page
+    listing = client.get("/countries/").content.decode()
+    assert listing.index("Afrique du Sud") < listing.index("Allemagne")

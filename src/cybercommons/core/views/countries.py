@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from cybercommons.core import policy, queries
+from cybercommons.core.countries import localized_name
 from cybercommons.core.modules import registry, resolve
+
+
+def collation_key(name: str) -> str:
+    """Sort names by letter, ignoring accents (Åland next to Albania, not after Zimbabwe)."""
+    import unicodedata  # noqa: PLC0415
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold())
+                   if not unicodedata.combining(ch))
 
 
 @require_GET
@@ -16,8 +26,10 @@ def country_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     if region:
         countries = countries.filter(region_code=region)
+    language = get_language() or "en"
+    ordered = sorted(countries, key=lambda c: collation_key(localized_name(c, language)))
     return render(request, "core/pages/country_list.html", {
-        "countries": countries,
+        "countries": ordered,
         "regions": policy.countries(request.user).exclude(region_code="")
         .values_list("region_code", "region").distinct().order_by("region"),
         "region": region,
