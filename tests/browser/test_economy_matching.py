@@ -106,6 +106,9 @@ def test_a_funder_and_a_project_see_their_matches_with_the_reasons(
     assert any("connectivity" in reason for reason in reasons)
     score = int(match.locator("h2").inner_text().rsplit("—", 1)[1])
     assert 50 <= score <= 100
+    # The facility already wrote to this project (in the sample): no second form.
+    assert match.get_by_role("button", name="Express interest").count() == 0
+    assert match.get_by_role("link", name="already exists").count() == 1
     banker.screenshot(path=str(output_dir / "funder-matches.png"), full_page=True)
     _no_horizontal_overflow(banker)
 
@@ -116,10 +119,14 @@ def test_a_funder_and_a_project_see_their_matches_with_the_reasons(
     officer.wait_for_load_state()
     ranked = _ranked(officer)
     assert sorted(ranked) == sorted([BANK_FACILITY, FOUNDATION])
-    # Every funder comes with its reasons and, the officer being an editor, a form.
+    # Every funder comes with its reasons; the officer, an editor, may write to the
+    # foundation, while the facility's interest in the project is already on record.
     for item in officer.locator("main ol > li").all():
         assert item.locator("ul li").count() == 5
-        assert item.get_by_role("button", name="Express interest").count() == 1
+    foundation = officer.locator("main ol > li").filter(has_text=FOUNDATION)
+    assert foundation.get_by_role("button", name="Express interest").count() == 1
+    bank_item = officer.locator("main ol > li").filter(has_text=BANK_FACILITY)
+    assert bank_item.get_by_role("button", name="Express interest").count() == 0
     officer.screenshot(path=str(output_dir / "project-matches.png"), full_page=True)
     _no_horizontal_overflow(officer)
     assert FIJI_PROJECT not in officer.content()

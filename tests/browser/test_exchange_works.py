@@ -63,6 +63,7 @@ def drawn_png(path: Path, seed: int) -> Path:
 
 def log_in(page: Any, base: str, username: str) -> None:
     page.goto(base + "/accounts/login/")
+    print(page.content()[:3000])
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").last.click()
@@ -114,7 +115,7 @@ def test_an_uploaded_work_is_found_by_its_translation_and_credits_its_creator(
     page.get_by_label("Title", exact=True).fill("Tambour cérémoniel sculpté")
     page.get_by_label("Description", exact=True).fill("Tambour de bois sculpté du Kenya.")
     page.get_by_label("Translator").fill("Claire Dubois")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save the translation").click()
     page.wait_for_url(work_url)
     assert page.get_by_text("Translated by Claire Dubois").count() == 1
     page.get_by_role("button", name="Publish").click()

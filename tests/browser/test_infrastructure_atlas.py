@@ -178,7 +178,9 @@ def test_a_country_page_shows_its_cables_and_weak_points_and_leads_to_a_cable(
     main.get_by_role("link", name="Tonga Sample Cable", exact=True).click()
     page.wait_for_url(re.compile(r".*/infrastructure/cables/\d+/$"))
     assert page.locator("h1").inner_text() == "Tonga Sample Cable"
-    assert "Single point of failure for: TO" in page.locator("main").inner_text()
+    assert "Single point of failure for: Tonga" in page.locator("main").inner_text()
+    # Its route is drawn in red on a map zoomed on it.
+    assert _stroked(page, CUT_STROKE) == 1
     landings = page.locator("h2:has-text('Landing points') + ul li").all_inner_texts()
     assert len(landings) == 2
     assert any("Fiji" in row for row in landings)

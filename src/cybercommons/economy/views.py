@@ -524,6 +524,9 @@ def project_matches(request: HttpRequest, pk: int) -> HttpResponse:
         "subject": project, "kind": "project",
         "matches": queries.funders_for_project(request.user, project),
         "can_act": policy.can_edit_project(request.user, project),
+        # One expression of interest per pair and direction: no second form for a pair.
+        "already": set(policy.interests(request.user).filter(project=project)
+                       .values_list("funder_id", flat=True)),
     })
 
 
@@ -575,6 +578,8 @@ def funder_matches(request: HttpRequest, pk: int) -> HttpResponse:
         "subject": funder, "kind": "funder",
         "matches": queries.projects_for_funder(request.user, funder),
         "can_act": policy.can_edit_funder(request.user, funder),
+        "already": set(policy.interests(request.user).filter(funder=funder)
+                       .values_list("project_id", flat=True)),
     })
 
 

@@ -175,12 +175,30 @@ def cable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cable = get_object_or_404(policy.cables(request.user), pk=pk)
     landings = queries.cable_landings(request.user, cable)
     resilience = analysis.resilience(cable.dataset)["countries"]
-    dependent = sorted(c for c, r in resilience.items()
+    names = analysis.country_names()
+    dependent = sorted((c, names.get(c, c)) for c, r in resilience.items()
                        if cable.source_id in r["single_points_of_failure"])
     return render(request, "infrastructure/pages/cable.html", {
         "cable": cable, "landings": landings, "dependent": dependent,
+        "svg": _cable_map(cable, landings, resilience),
         "segments": cable.segments.all(), "can_edit": policy.can_import(request.user),
     })
+
+
+def _cable_map(cable: Any, landings: list[Any], resilience: dict[str, Any]) -> Any:
+    """The cable's route in red over the resilience map, zoomed on the cable."""
+    features = charts.cable_features([(cable.source_id, cable.name, cable.is_planned,
+                                       cable.route)])
+    positions = [(float(p.lon), float(p.lat)) for p in landings
+                 if p.lon is not None and p.lat is not None]
+    if not features and not positions:
+        return None
+    drawn = [(float(x), float(y)) for line in cable.route or [] for x, y, *_rest in line]
+    return render_svg(charts.world_map_spec(
+        {c: r["score"]["value"] for c, r in resilience.items()}, features,
+        [{"lon": lon, "lat": lat} for lon, lat in positions], title=cable.name,
+        legend=_("Resilience score (0–100)"), highlight=[cable.source_id],
+        focus=charts.regional_focus(positions + drawn)))
 
 
 @login_required
