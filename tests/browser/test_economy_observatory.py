@@ -187,13 +187,17 @@ def test_the_pages_read_right_to_left_in_arabic_and_are_translated_in_french(
         live_server, arabic_page, browser, output_dir: Path) -> None:
     for path, name in (("/economy/countries/KE/", "country-ke-ar.png"),
                        ("/economy/rankings/?index=itu-idi-2023", "rankings-ar.png"),
-                       ("/economy/map/?layer=index:itu-idi-2023", "map-ar.png")):
+                       ("/economy/map/?layer=index:itu-idi-2023", "map-ar.png"),
+                       ("/economy/", "overview-ar.png"),
+                       ("/economy/indices/itu-idi-2023/", "index-ar.png"),
+                       ("/economy/rankings/compare/", "rank-compare-ar.png")):
         arabic_page.goto(live_server.url + path)
         html = arabic_page.locator("html")
         assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
         # Headings of the module are in Arabic.
         assert not any(word in arabic_page.locator("main h1").inner_text()
-                       for word in ("World map", "Rankings", "digital divide"))
+                       for word in ("World map", "Rankings", "digital divide", "Digital economy",
+                                    "Compare"))
         arabic_page.screenshot(path=str(output_dir / name), full_page=True)
         _no_horizontal_overflow(arabic_page)
         # Charts keep drawing left to right (axis labels would flip and clip otherwise).

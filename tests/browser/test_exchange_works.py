@@ -63,7 +63,7 @@ def drawn_png(path: Path, seed: int) -> Path:
 
 def log_in(page: Any, base: str, username: str) -> None:
     page.goto(base + "/accounts/login/")
-    print(page.content()[:3000])
+    print(page.content()[3000:8000])
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").last.click()

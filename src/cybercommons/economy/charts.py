@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import altair as alt
-
 from cybercommons.core.lib.charts import choropleth_spec
+
+
+def _altair() -> Any:
+    """altair takes half a second to import; load it when a chart is first drawn."""
+    import altair
+
+    return altair
 
 
 def line_chart(points: Sequence[tuple[int, float]], *, title: str = "", unit: str = "",
                width: int = 260, height: int = 120, target: float | None = None,
                projection: Sequence[tuple[int, float]] = ()) -> dict[str, Any]:
     """A small line chart of one series, with an optional target line and projection."""
+    alt = _altair()
     data = [{"year": y, "value": v, "series": "observed"} for y, v in points]
     data += [{"year": y, "value": v, "series": "trend"} for y, v in projection]
     base = alt.Chart(alt.Data(values=data)).encode(
@@ -35,6 +41,7 @@ def line_chart(points: Sequence[tuple[int, float]], *, title: str = "", unit: st
 def multi_line_chart(rows: Sequence[tuple[str, int, float]], *, title: str = "",
                      unit: str = "", width: int = 640, height: int = 300) -> dict[str, Any]:
     """Several countries' series of one indicator, one coloured line each."""
+    alt = _altair()
     data = [{"country": c, "year": y, "value": v} for c, y, v in rows]
     chart = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),

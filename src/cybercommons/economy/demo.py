@@ -2,8 +2,9 @@
 
 Rounded, approximate values for twelve countries: Internet use and the price of 1 GB of
 mobile data for a few years, and one year of the ICT Development Index indicators, so that
-maps, rankings, the IDI step by step, the affordability test and progress to 2030 show
-something within a minute of ``cybercommons demo``. The
+maps, rankings (of the IDI and of the open-data index), the IDI step by step, the
+affordability test and progress to 2030 show something within a minute of
+``cybercommons demo``. The
 source of every value says it is a demo sample. Two projects, two funders and one
 expression of interest show the matching. Loading twice changes nothing.
 """
@@ -61,6 +62,14 @@ IDI_2023_VALUES = {
 }
 IDI_CODES = ("xHH6", "i911mw", "i271G", "i271GA", "i136mwi_subs", "i135tfb_subs",
              "i271mb_high_ts_GNI", "i154_FBB_ts_GNI", "xHH18")
+# 2023 fixed-broadband and mobile-cellular subscriptions per 100 people, rounded, so the
+# open-data index (World Bank and SDG codes) can be ranked beside the IDI; its 3G and 4G
+# coverage are the IDI columns above under their SDG codes.
+OPEN_DATA_2023 = {
+    "KEN": (1.5, 122), "GHA": (0.4, 130), "NGA": (0.1, 100), "ZAF": (2.5, 170),
+    "IND": (2.5, 82), "BRA": (22, 100), "PER": (10, 130), "FRA": (48, 114),
+    "DEU": (45, 128), "FJI": (2, 105), "NPL": (5, 135), "SGP": (27, 170),
+}
 # Price of 1 GB of mobile data, % of monthly GNI per capita (the A4AI "1 for 2" test), so
 # the country page shows the affordability test and progress toward the 2 % line.
 MOBILE_DATA_PRICE: dict[str, dict[int, float]] = {
@@ -89,6 +98,12 @@ def _observations() -> list[Observation]:
                                     unit="% of population", source=SOURCE))
     for iso3, values in IDI_2023_VALUES.items():
         for code, value in zip(IDI_CODES, values, strict=True):
+            rows.append(Observation(iso3, GeoKind.COUNTRY, 2023, float(value), code,
+                                    source=SOURCE))
+    for iso3, (broadband, cellular) in OPEN_DATA_2023.items():
+        coverage_3g, coverage_4g = IDI_2023_VALUES[iso3][2:4]
+        for code, value in (("IT.NET.BBND.P2", broadband), ("IT.CEL.SETS.P2", cellular),
+                            ("IT_MOB_3GNTWK", coverage_3g), ("IT_MOB_4GNTWK", coverage_4g)):
             rows.append(Observation(iso3, GeoKind.COUNTRY, 2023, float(value), code,
                                     source=SOURCE))
     for iso3, by_year in MOBILE_DATA_PRICE.items():

@@ -14,7 +14,7 @@ from cybercommons.core.modules import registry, resolve
 
 def collation_key(name: str) -> str:
     """Sort names by letter, ignoring accents (Åland next to Albania, not after Zimbabwe)."""
-    import unicodedata  # noqa: PLC0415
+    import unicodedata
 
     return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold())
                    if not unicodedata.combining(ch))

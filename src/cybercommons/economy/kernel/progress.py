@@ -13,14 +13,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
-from scipy.stats import t as student_t
 
 from cybercommons.economy.kernel.observations import Observation
 
 TARGET_YEAR = 2030
 CONFIDENCE = 0.95
+
+
+def _student_t() -> Any:
+    """scipy.stats takes a second to import; load it on first use, not at start-up."""
+    from scipy.stats import t
+
+    return t
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class Trend:
         if self.n < 3:
             return (math.nan, math.nan)
         spread = self.residual_se * math.sqrt(1 / self.n + (year - self.centre) ** 2 / self.sxx)
-        half = float(student_t.ppf(0.5 + CONFIDENCE / 2, self.n - 2)) * spread
+        half = float(_student_t().ppf(0.5 + CONFIDENCE / 2, self.n - 2)) * spread
         centre = self.value_at(year)
         return (centre - half, centre + half)
 
@@ -77,7 +84,7 @@ def fit_trend(years: Sequence[float], values: Sequence[float]) -> Trend | None:
         residuals = y - (intercept + slope * dx)
         residual_se = float(math.sqrt((residuals * residuals).sum() / (n - 2)))
         slope_se = residual_se / math.sqrt(sxx)
-        half = float(student_t.ppf(0.5 + CONFIDENCE / 2, n - 2)) * slope_se
+        half = float(_student_t().ppf(0.5 + CONFIDENCE / 2, n - 2)) * slope_se
         ci = (slope - half, slope + half)
     else:
         residual_se = slope_se = math.nan

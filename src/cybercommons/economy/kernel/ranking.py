@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import rankdata
 
 
 def rank_scores(scores: Mapping[str, float]) -> dict[str, float]:
@@ -22,6 +21,8 @@ def rank_scores(scores: Mapping[str, float]) -> dict[str, float]:
     if not kept:
         return {}
     geos = sorted(kept)
+    from scipy.stats import rankdata
+
     ranks = rankdata([-kept[geo] for geo in geos], method="average")
     return {geo: float(rank) for geo, rank in zip(geos, ranks, strict=True)}
 

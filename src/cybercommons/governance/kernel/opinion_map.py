@@ -35,7 +35,6 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse import linalg as splinalg
-from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 Z_90 = 1.2816  # one-sided 90 % critical value Pol.is uses for every significance test
@@ -336,6 +335,8 @@ def _weighted_kmeans(
     seed: int,
     n_init: int,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64], float]:
+    from sklearn.cluster import KMeans
+
     model = KMeans(n_clusters=k, n_init=n_init, random_state=seed, max_iter=300)
     # 2-D points are cheap; OpenMP threads only contend with each other on a busy host.
     with threadpool_limits(limits=1, user_api="openmp"):

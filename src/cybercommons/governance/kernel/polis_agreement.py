@@ -14,9 +14,9 @@ For a conversation with Pol.is's ``group-id`` per participant we compute:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sklearn.metrics import adjusted_rand_score
 
 from .opinion_map import OpinionMap, VoteMatrix, compute_opinion_map, spread_ratio
 from .polis_import import PolisConversation
@@ -24,6 +24,13 @@ from .polis_import import PolisConversation
 # A grouping whose spread is within 10 % of the best k-means one is one that k-means on
 # the final votes can land on; the exports measured sit either below 1.06 or above 1.3.
 REACHABLE_RATIO = 1.10
+
+
+def _ari(a: Any, b: Any) -> float:
+    """Adjusted Rand index (scikit-learn, imported on first use: it is slow to import)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(a, b))
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,6 @@ def agreement(conversation: PolisConversation, opinion_map: OpinionMap, seed: in
         participants=len(common),
         polis_groups=len(set(labels.tolist())),
         our_groups=opinion_map.group_count,
-        ari=float(adjusted_rand_score(labels, [ours[pid] for pid in common])),
+        ari=float(_ari(labels, [ours[pid] for pid in common])),
         spread_ratio=spread_ratio(points, labels, seed),
     )
