@@ -210,6 +210,15 @@ def test_the_pages_read_right_to_left_in_arabic_and_are_translated_in_french(
             assert box is not None
             assert box["x"] + box["width"] > WIDTH / 2
 
+    # The sample ranks the open-data index too: the two rankings are compared side by side.
+    arabic_page.goto(live_server.url + "/economy/rankings/compare/")
+    assert arabic_page.locator("main table tbody tr").count() == 12
+    mover = arabic_page.locator("main table tbody th").first.inner_text()
+    assert re.search("[\u0600-\u06ff]", mover), mover
+    # A negative number keeps its minus sign in front in right-to-left text.
+    gained = arabic_page.locator("main table tbody td bdi").first
+    assert gained.evaluate("e => getComputedStyle(e).direction") == "ltr"
+
     # Country names follow the page's language (ISO 3166 names in Arabic).
     arabic_page.goto(live_server.url + "/economy/rankings/?index=itu-idi-2023")
     first = arabic_page.locator("#ranking tbody th").first.inner_text()

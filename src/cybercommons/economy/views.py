@@ -218,7 +218,10 @@ def rank_compare(request: HttpRequest) -> HttpResponse:
             for s in result.comparison.shifts]
         return _csv(["alpha3", "name", f"rank_{a.code}", f"rank_{b.code}", "places_gained"],
                     rows, f"compare-{a.code}-{b.code}")
-    moves = result.comparison.largest_moves(25) if result.comparison else []
+    shifts = result.comparison.largest_moves(25) if result.comparison else []
+    countries = {c.alpha3: c for c in _name_in_language(
+        result.countries[s.geo] for s in shifts if s.geo in result.countries)}
+    moves = [(s, countries.get(s.geo)) for s in shifts]
     return render(request, "economy/pages/rank_compare.html", {
         "result": result, "moves": moves, "indices": indices, "query": request.GET.urlencode(),
     })

@@ -126,7 +126,7 @@ def work_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You need the editor role in an organisation to contribute."))
     form = WorkForm(request.POST or None, request.FILES or None, organisations=organisations,
                     initial={"language": _language() if _language() in licences.LANGUAGES
-                             else "en"})
+                             else "en", "organisation": _only(organisations)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = core_policy.require_signed_in(request.user)
@@ -156,6 +156,12 @@ def work_create(request: HttpRequest) -> HttpResponse:
             return redirect("exchange:work-detail", uuid=work.uuid)
     return render(request, "exchange/pages/work_form.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+def _only(organisations: Any) -> Any:
+    """The organisation to preselect when a person can contribute to just one."""
+    first_two = list(organisations[:2])
+    return first_two[0] if len(first_two) == 1 else None
 
 
 def _status_message(request: HttpRequest, work: Any) -> None:
@@ -372,7 +378,8 @@ def exhibition_create(request: HttpRequest) -> HttpResponse:
     organisations = policy.contributable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied(_("You need the editor role in an organisation."))
-    form = ExhibitionForm(request.POST or None, organisations=organisations)
+    form = ExhibitionForm(request.POST or None, organisations=organisations,
+                          initial={"organisation": _only(organisations)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

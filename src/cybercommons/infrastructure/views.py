@@ -198,7 +198,17 @@ def _cable_map(cable: Any, landings: list[Any], resilience: dict[str, Any]) -> A
         {c: r["score"]["value"] for c, r in resilience.items()}, features,
         [{"lon": lon, "lat": lat} for lon, lat in positions], title=cable.name,
         legend=_("Resilience score (0–100)"), highlight=[cable.source_id],
-        focus=charts.regional_focus(positions + drawn)))
+        focus=_at_least(charts.regional_focus(positions + drawn), 40.0, 25.0)))
+
+
+def _at_least(box: tuple[float, float, float, float] | None, width: float, height: float
+              ) -> tuple[float, float, float, float] | None:
+    """Widen a short cable's box (degrees) so its coasts and neighbours show around it."""
+    if box is None:
+        return None
+    west, south, east, north = box
+    grow_x, grow_y = max(0.0, width - (east - west)) / 2, max(0.0, height - (north - south)) / 2
+    return (west - grow_x, max(-89.0, south - grow_y), east + grow_x, min(89.0, north + grow_y))
 
 
 @login_required
