@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOT_FIGURES = {"run.py", "minimal_site.py"}
+NOT_FIGURES = {"run.py", "minimal_site.py", "sec_common.py"}
 
 
 def main(argv: list[str]) -> int:

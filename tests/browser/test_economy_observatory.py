@@ -215,9 +215,14 @@ def test_the_pages_read_right_to_left_in_arabic_and_are_translated_in_french(
     assert arabic_page.locator("main table tbody tr").count() == 12
     mover = arabic_page.locator("main table tbody th").first.inner_text()
     assert re.search("[\u0600-\u06ff]", mover), mover
-    # A negative number keeps its minus sign in front in right-to-left text.
+    # A negative number keeps its minus sign in front (on its left) in right-to-left text.
     gained = arabic_page.locator("main table tbody td bdi").first
-    assert gained.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert gained.inner_text().startswith("-")
+    minus_x, digit_x = gained.evaluate(
+        "e => [0, 1].map(i => { const r = document.createRange();"
+        " r.setStart(e.firstChild, i); r.setEnd(e.firstChild, i + 1);"
+        " return r.getBoundingClientRect().x; })")
+    assert minus_x < digit_x
 
     # Country names follow the page's language (ISO 3166 names in Arabic).
     arabic_page.goto(live_server.url + "/economy/rankings/?index=itu-idi-2023")
