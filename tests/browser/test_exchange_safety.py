@@ -119,7 +119,8 @@ def test_a_listed_image_is_held_and_reviewed_behind_a_blur(
     decided = next(data for action, _a, data in actions if action == "exchange.case.decided")
     assert {actor for name, actor, _d in actions
             if name in ("exchange.case.viewed", "exchange.case.decided")} == {moderator.pk}
-    assert "remove" in str(decided)
+    assert decided["outcome"] == "remove"
+    assert decided["reason"] == "Matches a listed image; removed and reported."
     work.refresh_from_db()
     assert work.status != WorkStatus.PUBLISHED
 

@@ -94,7 +94,7 @@ def choropleth_spec(
                 "encoding": {
                     "longitude": {"field": "lon", "type": "quantitative"},
                     "latitude": {"field": "lat", "type": "quantitative"},
-                    "color": {**color, "field": "value", "legend": None},
+                    "color": {**color, "field": "value"},
                     "tooltip": [{"field": "name", "title": "Country"},
                                 {"field": "value", "title": legend or "Value"}],
                 },
