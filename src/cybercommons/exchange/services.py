@@ -118,7 +118,8 @@ def _check_licence(code: object) -> str:
     try:
         return licences.get_licence(code).code
     except licences.LicenceError as error:
-        raise ServiceError(str(error), field="licence") from None
+        raise ServiceError(_("Unknown licence: %(code)s.") % {"code": code[:80]},
+                           field="licence") from None
 
 
 def snapshot(work: Work) -> dict[str, Any]:
@@ -252,7 +253,7 @@ def create_work(
                 original = row
             stored.append(row)
         search_index.index_work(stored)
-        _keep_version(actor, work, "created")
+        _keep_version(actor, work, _("created"))
         audit.record(ExchangeAction.WORK_CREATED, actor=actor, obj=work,
                      data={"organisation": organisation.slug, "kind": work.kind,
                            "languages": languages, "licence": work.licence})
@@ -276,7 +277,7 @@ def update_work(actor: User, work: Work, *, note: str = "", **fields: Any) -> Wo
         work.updated_at = timezone.now()
         work.save()
         search_index.index_work(list(work.texts.all()))
-        _keep_version(actor, work, note or "updated")
+        _keep_version(actor, work, note or _("updated"))
         audit.record(ExchangeAction.WORK_UPDATED, actor=actor, obj=work,
                      data={"fields": sorted(cleaned), "version": work.version})
         _federation().work_changed(work)
@@ -306,8 +307,9 @@ def save_text(actor: User, work: Work, text: TextInput, *,
         work.version += 1
         work.updated_at = timezone.now()
         work.save(update_fields=["version", "updated_at"])
-        _keep_version(actor, work, ("translation added: " if created else "text changed: ")
-                      + checked.language)
+        note = (_("translation added: %(language)s") if created
+                else _("text changed: %(language)s")) % {"language": checked.language}
+        _keep_version(actor, work, note)
         audit.record(ExchangeAction.TEXT_SAVED, actor=actor, obj=work,
                      data={"language": checked.language, "created": created,
                            "machine": checked.is_machine_translation})
