@@ -217,3 +217,32 @@ def test_a_world_bank_api_page_imports_with_aggregates_apart(countries, tmp_path
                                   system=True)
     assert broken.rows_written == 0
     assert broken.problems[0]["kind"] == "malformed_row"
+
+
+POPULATION = (
+    '"Country Name","Country Code","Indicator Name","Indicator Code","2021","2022",\n'
+    '"Kenya","KEN","Population, total","SP.POP.TOTL","53000000","54000000",\n'
+    '"Fiji","FJI","Population, total","SP.POP.TOTL","924000","",\n'
+    '"World","WLD","Population, total","SP.POP.TOTL","7900000000","8000000000",\n'
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_population_import_announces_each_countrys_latest_figure(countries, tmp_path):
+    from cybercommons.core import events
+
+    received: list[dict] = []
+
+    def listen(name: str, payload: dict) -> None:
+        received.append(payload)
+
+    events.subscribe(services.POPULATION_EVENT, listen)
+    try:
+        services.import_file(None, "wdi-csv", write(tmp_path, "pop.csv", POPULATION),
+                             system=True)
+    finally:
+        events.unsubscribe(services.POPULATION_EVENT, listen)
+    assert sorted(received, key=lambda p: p["country"]) == [
+        {"country": "FJ", "year": 2021, "value": 924000.0},
+        {"country": "KE", "year": 2022, "value": 54000000.0},
+    ]

@@ -33,6 +33,7 @@ from cybercommons.economy.models import (
     FunderType,
     ImportRun,
     IndexDefinition,
+    Observation,
     Project,
     Visibility,
 )
@@ -110,7 +111,33 @@ def import_file(actor: Viewer | None, kind: str, path: str | Path, *,
                            "created": result.created, "skipped": summary["skipped"]})
         events.publish(EconomyAction.FILE_IMPORTED,
                        {"run": run.pk, "indicators": summary["indicators"]}, source=SOURCE)
+        if POPULATION_CODE in result.indicators:
+            publish_population()
     return run
+
+
+POPULATION_CODE = "SP.POP.TOTL"
+POPULATION_EVENT = "economy.population.updated"
+
+
+def publish_population() -> int:
+    """Announce each country's latest total population, for other modules to use.
+
+    The infrastructure module, for one, counts the people a cable cut leaves offline; it
+    listens for ``economy.population.updated`` rather than reading this module's tables.
+    Returns the number of events published.
+    """
+    latest: dict[str, tuple[int, float]] = {}
+    rows = (Observation.objects.filter(indicator__code=POPULATION_CODE, breakdown_key="",
+                                       country__isnull=False)
+            .values_list("country_id", "year", "value"))
+    for country, year, value in rows:
+        if country not in latest or year > latest[country][0]:
+            latest[country] = (year, value)
+    for country, (year, value) in sorted(latest.items()):
+        events.publish(POPULATION_EVENT, {"country": country, "year": year, "value": value},
+                       source=SOURCE)
+    return len(latest)
 
 
 # --- Index definitions --------------------------------------------------------------------

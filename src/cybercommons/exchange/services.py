@@ -117,7 +117,7 @@ def _check_licence(code: object) -> str:
         raise ServiceError(_("A licence is required."), field="licence")
     try:
         return licences.get_licence(code).code
-    except licences.LicenceError as error:
+    except licences.LicenceError:
         raise ServiceError(_("Unknown licence: %(code)s.") % {"code": code[:80]},
                            field="licence") from None
 

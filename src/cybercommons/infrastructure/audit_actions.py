@@ -13,6 +13,8 @@ class InfraAction(StrEnum):
     POPULATION_IMPORTED = "infrastructure.population.imported"
     SATELLITES_IMPORTED = "infrastructure.satellites.imported"
     SEGMENT_EDITED = "infrastructure.segment.edited"
+    SEGMENT_ADDED = "infrastructure.segment.added"
+    SEGMENT_DELETED = "infrastructure.segment.deleted"
     SCENARIO_SAVED = "infrastructure.scenario.saved"
     SCENARIO_SHARED = "infrastructure.scenario.shared"
     SCENARIO_DELETED = "infrastructure.scenario.deleted"

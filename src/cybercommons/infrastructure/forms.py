@@ -117,3 +117,8 @@ class ImportForm(forms.Form):
 class SegmentForm(forms.Form):
     end_a = forms.CharField(label=_("First end"), max_length=160)
     end_b = forms.CharField(label=_("Second end"), max_length=160)
+
+
+class SegmentAddForm(SegmentForm):
+    length_km = forms.FloatField(label=_("Length (km)"), required=False, min_value=0,
+                                 max_value=50_000)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from cybercommons.infrastructure.importers.satellites import (
 )
 from cybercommons.infrastructure.importers.telegeography import SnapshotError, import_snapshot
 from cybercommons.infrastructure.models import (
+    Cable,
     CandidateProject,
     Dataset,
     ImportRun,
@@ -136,24 +138,76 @@ def activate_dataset(actor: Viewer, dataset: Dataset) -> Dataset:
     return dataset
 
 
-def edit_segment(actor: Viewer, segment: Segment, *, end_a: str, end_b: str) -> Segment:
-    """Correct the ends of a segment; the cable's segments are then kept on re-import."""
-    policy.require_import(actor)
+def _touch(dataset: Dataset) -> None:
+    """Raise the revision so the cached network build and resilience analysis are redone."""
+    # An F() update, so two edits at once both count.
+    Dataset.objects.filter(pk=dataset.pk).update(revision=F("revision") + 1,
+                                                 updated_at=timezone.now())
+    dataset.refresh_from_db(fields=["revision", "updated_at"])
+
+
+def _clean_ends(end_a: str, end_b: str) -> tuple[str, str]:
     end_a, end_b = end_a.strip(), end_b.strip()
     if not end_a or not end_b:
         raise ServiceError(_("Both ends of a segment are needed."), field="end_a")
+    if len(end_a) > 160 or len(end_b) > 160:
+        raise ServiceError(_("A segment end is at most 160 characters long."), field="end_a")
+    return end_a, end_b
+
+
+def edit_segment(actor: Viewer, segment: Segment, *, end_a: str, end_b: str) -> Segment:
+    """Correct the ends of a segment; the cable's segments are then kept on re-import."""
+    policy.require_import(actor)
+    end_a, end_b = _clean_ends(end_a, end_b)
     with transaction.atomic():
         old = (segment.end_a, segment.end_b)
-        segment.end_a, segment.end_b = end_a[:160], end_b[:160]
+        segment.end_a, segment.end_b = end_a, end_b
         segment.save(update_fields=["end_a", "end_b"])
         Segment.objects.filter(cable=segment.cable).update(inferred=False)
-        dataset = segment.cable.dataset
-        dataset.revision += 1
-        dataset.updated_at = timezone.now()
-        dataset.save(update_fields=["revision", "updated_at"])
+        _touch(segment.cable.dataset)
         audit.record(InfraAction.SEGMENT_EDITED, actor=_actor(actor), obj=segment,
                      data={"from": list(old), "to": [end_a, end_b]})
     return segment
+
+
+def add_segment(actor: Viewer, cable: Cable, *, end_a: str, end_b: str,
+                length_km: float | None = None) -> Segment:
+    """Add a segment a person knows of but the drawn route does not show.
+
+    The cable's segments then count as corrected, so re-inference on import keeps them.
+    """
+    policy.require_import(actor)
+    end_a, end_b = _clean_ends(end_a, end_b)
+    if length_km is not None and not (0 <= length_km < 50_000):
+        raise ServiceError(_("The length must be between 0 and 50,000 km."),
+                           field="length_km")
+    with transaction.atomic():
+        taken = set(Segment.objects.filter(cable=cable).values_list("key", flat=True))
+        number = len(taken)
+        while f"{cable.source_id}#m{number}"[:160] in taken:
+            number += 1
+        segment = Segment.objects.create(
+            cable=cable, key=f"{cable.source_id}#m{number}"[:160], end_a=end_a, end_b=end_b,
+            length_km=length_km, inferred=False)
+        Segment.objects.filter(cable=cable).update(inferred=False)
+        _touch(cable.dataset)
+        audit.record(InfraAction.SEGMENT_ADDED, actor=_actor(actor), obj=segment,
+                     data={"cable": cable.source_id, "key": segment.key,
+                           "ends": [end_a, end_b], "length_km": length_km})
+    return segment
+
+
+def delete_segment(actor: Viewer, segment: Segment) -> None:
+    """Remove a segment that does not exist; the cable's other segments count as corrected."""
+    policy.require_import(actor)
+    cable = segment.cable
+    with transaction.atomic():
+        audit.record(InfraAction.SEGMENT_DELETED, actor=_actor(actor), obj=segment,
+                     data={"cable": cable.source_id, "key": segment.key,
+                           "ends": [segment.end_a, segment.end_b]})
+        segment.delete()
+        Segment.objects.filter(cable=cable).update(inferred=False)
+        _touch(cable.dataset)
 
 
 # --- scenarios ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from cybercommons.infrastructure.forms import (
     ImportForm,
     PlanForm,
     ScenarioForm,
+    SegmentAddForm,
     SegmentForm,
 )
 from cybercommons.infrastructure.kernel.events import NAMED_REGIONS, READY_SCENARIOS
@@ -231,6 +232,36 @@ def segment_edit(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse
     return render(request, "infrastructure/pages/segment_form.html",
                   {"form": form, "cable": cable, "segment": segment},
                   status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def segment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cable = get_object_or_404(policy.cables(request.user), pk=pk)
+    if not policy.can_import(request.user):
+        raise PermissionDenied(_("Only site staff may add segments."))
+    form = SegmentAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_segment(request.user, cable, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The segment was added."))
+            return redirect("infrastructure:cable", pk=cable.pk)
+    return render(request, "infrastructure/pages/segment_form.html",
+                  {"form": form, "cable": cable, "adding": True},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def segment_delete(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
+    cable = get_object_or_404(policy.cables(request.user), pk=pk)
+    segment = get_object_or_404(cable.segments.all(), pk=segment_pk)
+    services.delete_segment(request.user, segment)
+    messages.success(request, _("The segment was deleted."))
+    return redirect("infrastructure:cable", pk=cable.pk)
 
 
 # --- scenarios ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import Organisation, User
@@ -65,18 +66,20 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
-            raise ImportFormatError(f"{path.name} is not JSON: {error}") from None
+            raise ImportFormatError(_("%(file)s is not JSON: %(error)s")
+                                    % {"file": path.name, "error": error}) from None
         if isinstance(data, dict):
             data = data.get("works")
         if not isinstance(data, list):
-            raise ImportFormatError(f"{path.name} holds no list of works")
+            raise ImportFormatError(_("%(file)s holds no list of works") % {"file": path.name})
         for item in data:
             yield item if isinstance(item, dict) else {"__invalid__": item}
         return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or "title" not in reader.fieldnames:
-            raise ImportFormatError(f"{path.name} has no header row with a 'title' column")
+            raise ImportFormatError(_("%(file)s has no header row with a 'title' column")
+                                    % {"file": path.name})
         for row in reader:
             yield _from_csv(row)
 
@@ -103,19 +106,21 @@ def _int_or_none(value: Any, name: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ServiceError(f"{name} must be a whole number, not {value!r}") from None
+        raise ServiceError(_("%(name)s must be a whole number, not %(value)r")
+                           % {"name": name, "value": value}) from None
 
 
 def _import_one(actor: User, record: dict[str, Any], folder: Path,
                 report: WorksReport) -> None:
     if "__invalid__" in record:
-        raise ServiceError("the record is not an object")
+        raise ServiceError(_("the record is not an object"))
     key = str(record.get("key") or "").strip()
     if not key:
-        raise ServiceError("the record has no key")
+        raise ServiceError(_("the record has no key"))
     organisation = Organisation.objects.filter(slug=record.get("organisation", "")).first()
     if organisation is None:
-        raise ServiceError(f"unknown organisation {record.get('organisation')!r}")
+        raise ServiceError(_("unknown organisation %(slug)r")
+                           % {"slug": record.get("organisation")})
     fields = {name: record[name] for name in FIELDS if name in record}
     for name in ("year_start", "year_end"):
         if name in fields:
@@ -127,7 +132,7 @@ def _import_one(actor: User, record: dict[str, Any], folder: Path,
             fields.pop(name)
     texts_raw = record.get("texts") or []
     if not isinstance(texts_raw, list) or not texts_raw:
-        raise ServiceError("the record has no title")
+        raise ServiceError(_("the record has no title"))
     texts = [TextInput(str(t.get("language", "")), str(t.get("title", "")),
                        str(t.get("description", "")), str(t.get("translator", "")))
              for t in texts_raw if isinstance(t, dict)]
@@ -135,11 +140,11 @@ def _import_one(actor: User, record: dict[str, Any], folder: Path,
     if record.get("file"):
         path = (folder / str(record["file"])).resolve()
         if folder.resolve() not in path.parents:
-            raise ServiceError("the file must be inside the import's folder")
+            raise ServiceError(_("the file must be inside the import's folder"))
         if not path.is_file():
-            raise ServiceError(f"file not found: {record['file']}")
+            raise ServiceError(_("file not found: %(file)s") % {"file": record["file"]})
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise ServiceError(f"file too large: {record['file']}")
+            raise ServiceError(_("file too large: %(file)s") % {"file": record["file"]})
         data = path.read_bytes()
     existing = Work.objects.filter(organisation=organisation, external_key=key).first()
     if existing is None:
