@@ -44,3 +44,19 @@ def fast_password_hashing() -> None:
     if not settings.configured:  # kernel tests may run without Django (-p no:django)
         return
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default() -> None:
+    """Each test starts in English.
+
+    A page request in another language leaves that language active in the thread after the
+    response; without this, a later test in the same worker would see French messages.
+    """
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

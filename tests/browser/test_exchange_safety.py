@@ -77,6 +77,9 @@ def test_a_listed_image_is_held_and_reviewed_behind_a_blur(
     assert "held for review" in body.lower()
     for leak in ("Known harmful images", "distance", listed_hash.hex, "match"):
         assert leak.lower() not in body.lower(), leak
+    # Even its own contributors see the held image blurred until moderators decide.
+    own_image = page.locator("article.work img").first
+    assert "blur" in own_image.evaluate("img => getComputedStyle(img).filter")
     page.screenshot(path=str(output_dir / "uploader-held.png"), full_page=True)
     work = Work.objects.get()
     assert work.status == WorkStatus.HELD

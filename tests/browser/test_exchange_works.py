@@ -122,6 +122,13 @@ def test_an_uploaded_work_is_found_by_its_translation_and_credits_its_creator(
     page.get_by_role("button", name="Save the translation").click()
     page.wait_for_url(work_url)
     assert page.get_by_text("Translated by Claire Dubois").count() == 1
+    # A second translation, in Arabic, by another translator.
+    page.get_by_role("link", name="Add a translation").click()
+    page.locator("#id_language").select_option("ar")
+    page.locator("#id_title").fill("الطبل الاحتفالي المنحوت")
+    page.locator("#id_translator").fill("Layla Haddad")
+    page.get_by_role("button", name="Save the translation").click()
+    page.wait_for_url(work_url)
     page.get_by_role("button", name="Publish").click()
     page.wait_for_load_state()
     assert page.get_by_text("The work is published.").count() == 1
@@ -143,6 +150,14 @@ def test_an_uploaded_work_is_found_by_its_translation_and_credits_its_creator(
     # Nothing matches a word in no text at all.
     reader.goto(base + "/exchange/?q=saxophone")
     assert reader.get_by_role("link", name="Tambour cérémoniel sculpté").count() == 0
+
+    # A reader in Arabic finds it by a word without its article (الطبل → طبل).
+    visitor.add_cookies([{"name": "cybercommons_language", "value": "ar", "url": base}])
+    reader.goto(base + "/exchange/?q=" + "طبل")
+    assert reader.locator("html").get_attribute("dir") == "rtl"
+    assert reader.get_by_role("link", name="الطبل الاحتفالي المنحوت").count() == 1
+    reader.screenshot(path=str(output_dir / "search-ar.png"), full_page=True)
+    visitor.add_cookies([{"name": "cybercommons_language", "value": "fr", "url": base}])
 
     reader.goto(work_url)
     assert reader.locator("html").get_attribute("lang") == "fr"
@@ -185,6 +200,21 @@ def test_an_exhibition_reads_in_all_six_languages(
     assert positions == sorted(positions)
     page.screenshot(path=str(output_dir / "exhibition-en.png"), full_page=True)
 
+    # An exhibition written in Arabic reads right to left whatever the reader's language.
+    page.goto(base + "/exchange/exhibitions/new/")
+    page.locator("#id_slug").fill("aswat-kenya")
+    page.locator("#id_language").select_option("ar")
+    page.locator("#id_title").fill("أصوات كينيا")
+    page.locator("#id_items").fill(f"> عزف الصيادون على القيثارة عند الغسق.\n{first}\n")
+    page.locator("#id_publish").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/exchange/exhibitions/aswat-kenya/$"))
+    article = page.locator("article.exhibition")
+    assert article.get_attribute("dir") == "rtl"
+    assert article.get_attribute("lang") == "ar"
+    assert "عزف الصيادون" in page.locator("ol.exhibition-items").inner_text()
+    page.screenshot(path=str(output_dir / "exhibition-arabic-text.png"), full_page=True)
+
     visitor = browser.new_context(viewport={"width": 1280, "height": 900})
     reader = visitor.new_page()
     errors: list[str] = []
@@ -208,11 +238,13 @@ def test_an_exhibition_reads_in_all_six_languages(
             # The untranslated template text never leaks as a raw tag or variable.
             assert "{%" not in reader.content()
             assert "{{" not in reader.content()
+            if language == "ar":
+                reader.screenshot(path=str(output_dir / f"{name}-ar.png"), full_page=True)
             if name in ("exhibition", "search"):
                 assert reader.get_by_role("link", name="Horn of the hills").count() == 1
             if name == "search":
                 assert reader.get_by_role("link", name="Lyre of the lake").count() == 0
-                reader.screenshot(path=str(output_dir / f"exhibition-{language}.png"),
+                reader.screenshot(path=str(output_dir / f"{name}-{language}.png"),
                                   full_page=True)
         nav = reader.locator("nav").first.inner_text()
         if language == "en":

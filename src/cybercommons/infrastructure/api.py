@@ -8,17 +8,19 @@ scenarios, candidates and plans are invisible to everyone but their authors: a 4
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, signed_in, viewer
 from cybercommons.core.lib.pagination import PageParams, paginate
-from cybercommons.infrastructure import analysis, policy, queries, services
+from cybercommons.infrastructure import analysis, constellations, policy, queries, services
 from cybercommons.infrastructure.kernel.events import READY_SCENARIOS
 from cybercommons.infrastructure.models import Cable, Dataset, Scenario
 from cybercommons.infrastructure.schemas import (
@@ -28,11 +30,13 @@ from cybercommons.infrastructure.schemas import (
     CandidateProjectIn,
     CandidateProjectOut,
     CandidateProjectPage,
+    ConstellationPositionsOut,
     CountryResilienceOut,
     LandingFilters,
     LandingPointPage,
     PlannerRunIn,
     PlannerRunOut,
+    PositionFilters,
     ReadyScenarioOut,
     ResilienceOut,
     ScenarioOut,
@@ -217,3 +221,28 @@ def get_plan(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
         raise Http404(_("No plan you may see has this id."))
     return {"id": run.public_id, "budget": run.budget, "objective": run.objective,
             "result": run.result}
+
+
+@router.get("/constellations/{pk}/positions", response=ConstellationPositionsOut, auth=PUBLIC,
+            openapi_extra=PUBLIC_OPENAPI, operation_id="infrastructure_constellation_positions",
+            summary="Where a constellation's satellites are, and what its stations see")
+def constellation_positions(request: HttpRequest, filters: Query[PositionFilters],
+                            pk: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    group = policy.constellations(viewer(request)).filter(pk=pk).first()
+    if group is None:
+        raise Http404(_("No constellation has this id."))
+    when = filters.at or timezone.now()
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=UTC)
+    view = constellations.current_view(viewer(request), group, when, filters.min_elevation)
+    return {
+        "constellation": group.name, "at": view.when, "min_elevation": view.min_elevation,
+        "stale_elements": view.stale,
+        "satellites": [{"name": p.name, "lon": p.lon, "lat": p.lat, "alt_km": p.alt_km}
+                       for p in view.points],
+        "not_propagated": view.failed,
+        "ground_stations": [{"name": s.station.name, "country": s.station.country_id,
+                             "lon": s.station.lon, "lat": s.station.lat,
+                             "visible": [seen.name for seen in s.visible]}
+                            for s in view.stations],
+    }

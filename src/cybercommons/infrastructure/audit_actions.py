@@ -11,6 +11,7 @@ class InfraAction(StrEnum):
     EXCHANGES_IMPORTED = "infrastructure.exchanges.imported"
     LINKS_IMPORTED = "infrastructure.links.imported"
     POPULATION_IMPORTED = "infrastructure.population.imported"
+    POPULATION_RECEIVED = "infrastructure.population.received"
     SATELLITES_IMPORTED = "infrastructure.satellites.imported"
     SEGMENT_EDITED = "infrastructure.segment.edited"
     SEGMENT_ADDED = "infrastructure.segment.added"

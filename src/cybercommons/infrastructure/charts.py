@@ -172,3 +172,57 @@ def compare_spec(rows: list[dict[str, Any]], titles: Sequence[str]) -> dict[str,
                       "scale": {"domain": list(titles)}},
         },
     }
+
+
+def orbit_map_spec(
+    satellites: Sequence[Mapping[str, Any]],
+    stations: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    satellite_label: str,
+    station_label: str,
+    width: int = 860,
+) -> dict[str, Any]:
+    """Sub-satellite points and ground stations over the world, in equalEarth.
+
+    ``satellites`` and ``stations`` rows have ``name``, ``lon`` and ``lat``; the two labels
+    name them in the legend (one layer, told apart by colour and shape).
+    """
+    from cybercommons.core import geo
+
+    rows = ([{"name": s["name"], "lon": round(float(s["lon"]), 2),
+              "lat": round(float(s["lat"]), 2), "kind": satellite_label} for s in satellites]
+            + [{"name": s["name"], "lon": round(float(s["lon"]), 2),
+                "lat": round(float(s["lat"]), 2), "kind": station_label} for s in stations])
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": width,
+        "height": int(width * 0.5),
+        "projection": {"type": "equalEarth"},
+        "layer": [
+            {
+                "data": {"values": geo.world_countries()["features"],
+                         "format": {"type": "json"}},
+                "mark": {"type": "geoshape", "fill": "#d9d9d9", "stroke": "#ffffff",
+                         "strokeWidth": 0.3, "aria": False},
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "point", "filled": True, "size": 40, "opacity": 0.9},
+                "encoding": {
+                    "longitude": {"field": "lon", "type": "quantitative"},
+                    "latitude": {"field": "lat", "type": "quantitative"},
+                    "color": {"field": "kind", "type": "nominal", "title": None,
+                              "scale": {"domain": [satellite_label, station_label],
+                                        "range": ["#1f4e79", "#c00000"]},
+                              "legend": {"orient": "bottom"}},
+                    "shape": {"field": "kind", "type": "nominal",
+                              "scale": {"domain": [satellite_label, station_label],
+                                        "range": ["circle", "triangle-up"]}},
+                    "tooltip": [{"field": "name"}, {"field": "lon"}, {"field": "lat"}],
+                },
+            },
+        ],
+        "config": {"view": {"stroke": None}},
+    }

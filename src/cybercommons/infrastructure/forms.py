@@ -122,3 +122,10 @@ class SegmentForm(forms.Form):
 class SegmentAddForm(SegmentForm):
     length_km = forms.FloatField(label=_("Length (km)"), required=False, min_value=0,
                                  max_value=50_000)
+
+
+class VisibilityForm(forms.Form):
+    min_elevation = forms.FloatField(label=_("Minimum elevation (degrees)"), required=False,
+                                     min_value=0, max_value=90, initial=25)
+    at = forms.DateTimeField(label=_("At (UTC, empty for now)"), required=False,
+                             help_text=_("For example 2024-03-01 12:00"))

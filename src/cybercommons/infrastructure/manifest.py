@@ -25,6 +25,10 @@ MANIFEST = ModuleManifest(
                        _("Add candidate projects and run the planner (any signed-in "
                          "person)")),
     ),
+    subscriptions={
+        "economy.population.updated": "cybercommons.infrastructure.event_handlers:"
+                                      "population_updated",
+    },
     demo_loader="cybercommons.infrastructure.demo:load",
     country_panel="cybercommons.infrastructure.views:country_panel",
     order=10,

@@ -21,9 +21,12 @@ from cybercommons.infrastructure.models import (
     Cable,
     CandidateProject,
     Dataset,
+    GroundStation,
     ImportRun,
     LandingPoint,
     PlannerRun,
+    Satellite,
+    SatelliteConstellation,
     Scenario,
     TerrestrialLink,
     UnresolvedName,
@@ -53,6 +56,21 @@ def terrestrial_links(viewer: Viewer) -> QuerySet[TerrestrialLink]:
 def ixps(viewer: Viewer) -> QuerySet[IXP]:
     """Exchange points are public (as on PeeringDB)."""
     return IXP.objects.select_related("country")
+
+
+def constellations(viewer: Viewer) -> QuerySet[SatelliteConstellation]:
+    """Constellations and their published orbital elements are public."""
+    return SatelliteConstellation.objects.all()
+
+
+def satellites(viewer: Viewer) -> QuerySet[Satellite]:
+    """Satellites (public orbital elements)."""
+    return Satellite.objects.select_related("constellation")
+
+
+def ground_stations(viewer: Viewer) -> QuerySet[GroundStation]:
+    """Ground stations are public, like the landing points of cables."""
+    return GroundStation.objects.select_related("constellation", "country")
 
 
 def can_import(user: Viewer) -> bool:

@@ -9,7 +9,12 @@ from django.db.models import Count, QuerySet
 from cybercommons.core.models import Country
 from cybercommons.core.policy import Viewer
 from cybercommons.infrastructure import policy
-from cybercommons.infrastructure.models import Cable, Dataset, LandingPoint
+from cybercommons.infrastructure.models import (
+    Cable,
+    Dataset,
+    LandingPoint,
+    SatelliteConstellation,
+)
 
 
 def active_dataset(viewer: Viewer | None = None) -> Dataset | None:
@@ -49,3 +54,11 @@ def country_resilience(dataset: Dataset, code: str) -> dict[str, Any] | None:
     from cybercommons.infrastructure import analysis
 
     return analysis.resilience(dataset)["countries"].get(code.upper())
+
+
+def constellations(viewer: Viewer) -> QuerySet[SatelliteConstellation]:
+    """Constellations with how many satellites and ground stations each has."""
+    return (policy.constellations(viewer)
+            .annotate(satellite_count=Count("satellites", distinct=True),
+                      station_count=Count("ground_stations", distinct=True))
+            .order_by("name"))

@@ -172,3 +172,33 @@ class PlannerRunOut(Schema):
     budget: float
     objective: str
     result: dict[str, Any]
+
+
+class PositionFilters(Schema):
+    at: datetime | None = None
+    min_elevation: float = Field(25.0, ge=0, le=90)
+
+
+class SatellitePositionOut(Schema):
+    name: str
+    lon: float
+    lat: float
+    alt_km: float
+
+
+class StationVisibilityOut(Schema):
+    name: str
+    country: str
+    lon: float | None
+    lat: float | None
+    visible: list[str]
+
+
+class ConstellationPositionsOut(Schema):
+    constellation: str
+    at: datetime
+    min_elevation: float
+    stale_elements: bool
+    satellites: list[SatellitePositionOut]
+    not_propagated: list[str]
+    ground_stations: list[StationVisibilityOut]

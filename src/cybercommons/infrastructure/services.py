@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cybercommons.core import audit, events
 from cybercommons.core.errors import ServiceError
-from cybercommons.core.models import User
+from cybercommons.core.models import Country, User
 from cybercommons.core.policy import Viewer
 from cybercommons.core.progress import Tracker
 from cybercommons.infrastructure import analysis, policy
@@ -41,6 +41,7 @@ from cybercommons.infrastructure.models import (
     Dataset,
     ImportRun,
     PlannerRun,
+    Population,
     Scenario,
     Segment,
 )
@@ -198,16 +199,66 @@ def add_segment(actor: Viewer, cable: Cable, *, end_a: str, end_b: str,
 
 
 def delete_segment(actor: Viewer, segment: Segment) -> None:
-    """Remove a segment that does not exist; the cable's other segments count as corrected."""
+    """Remove a segment the cable does not have; its other segments count as corrected.
+
+    The last segment of a cable cannot be deleted (ServiceError).
+    """
     policy.require_import(actor)
     cable = segment.cable
     with transaction.atomic():
+        # With no segment left, nothing would record that the cable was corrected and
+        # the next import would infer its segments again.
+        if not Segment.objects.select_for_update().filter(cable=cable).exclude(
+                pk=segment.pk).exists():
+            raise ServiceError(_("A cable keeps at least one segment: correct its ends "
+                                 "instead."), field="segment")
         audit.record(InfraAction.SEGMENT_DELETED, actor=_actor(actor), obj=segment,
                      data={"cable": cable.source_id, "key": segment.key,
                            "ends": [segment.end_a, segment.end_b]})
         segment.delete()
         Segment.objects.filter(cable=cable).update(inferred=False)
         _touch(cable.dataset)
+
+
+# --- population from other modules -----------------------------------------------------
+
+# Census-era figures onward; a year outside this is a typing error, not a population.
+POPULATION_YEARS = (1950, 2100)
+
+
+def record_population(country: object, year: object, value: object, *, source: str) -> bool:
+    """Store a country's population if ``year`` is at least as new as the stored one.
+
+    Called for events published by other modules (no person acts, so no permission is
+    checked: the publisher checked its own). Returns whether the row changed; raises
+    ServiceError naming the bad field.
+    """
+    code = str(country or "").strip().upper()
+    if not Country.objects.filter(code=code).exists():
+        raise ServiceError(_("%(code)r is not an ISO 3166-1 alpha-2 country code.")
+                           % {"code": country}, field="country")
+    if isinstance(year, bool) or not isinstance(year, int) or not (
+            POPULATION_YEARS[0] <= year <= POPULATION_YEARS[1]):
+        raise ServiceError(_("The year must be a whole number from %(low)d to %(high)d.")
+                           % {"low": POPULATION_YEARS[0], "high": POPULATION_YEARS[1]},
+                           field="year")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 <= value < 1e11) or value != value:
+        raise ServiceError(_("The population must be a number from 0 to 100 billion."),
+                           field="value")
+    with transaction.atomic():
+        row = Population.objects.select_for_update().filter(country_id=code).first()
+        if row is not None and row.year is not None and row.year > year:
+            return False
+        old = (row.year, row.population) if row is not None else None
+        Population.objects.update_or_create(
+            country_id=code, defaults={"population": round(value), "year": year,
+                                       "source": source[:200]})
+        audit.record(InfraAction.POPULATION_RECEIVED, actor=None, object_type="population",
+                     object_id=code, data={"year": year, "population": round(value),
+                                           "previous": list(old) if old else None,
+                                           "source": source})
+    return True
 
 
 # --- scenarios ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ render. Maps and charts are drawn on the server; their data is offered as CSV be
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +26,14 @@ from cybercommons.core.errors import ServiceError
 from cybercommons.core.lib.charts import csv_text, render_svg
 from cybercommons.core.models import Country
 from cybercommons.core.tasks import start_tracked
-from cybercommons.infrastructure import analysis, charts, policy, queries, services
+from cybercommons.infrastructure import (
+    analysis,
+    charts,
+    constellations,
+    policy,
+    queries,
+    services,
+)
 from cybercommons.infrastructure.forms import (
     CandidateForm,
     ImportForm,
@@ -32,6 +41,7 @@ from cybercommons.infrastructure.forms import (
     ScenarioForm,
     SegmentAddForm,
     SegmentForm,
+    VisibilityForm,
 )
 from cybercommons.infrastructure.kernel.events import NAMED_REGIONS, READY_SCENARIOS
 from cybercommons.infrastructure.models import CandidateProject, Dataset, Scenario
@@ -259,9 +269,66 @@ def segment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def segment_delete(request: HttpRequest, pk: int, segment_pk: int) -> HttpResponse:
     cable = get_object_or_404(policy.cables(request.user), pk=pk)
     segment = get_object_or_404(cable.segments.all(), pk=segment_pk)
-    services.delete_segment(request.user, segment)
-    messages.success(request, _("The segment was deleted."))
+    try:
+        services.delete_segment(request.user, segment)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The segment was deleted."))
     return redirect("infrastructure:cable", pk=cable.pk)
+
+
+# --- satellites ---------------------------------------------------------------------------
+
+
+@require_GET
+def constellation_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "infrastructure/pages/constellation_list.html",
+                  {"constellations": queries.constellations(request.user)})
+
+
+def _constellation_view(request: HttpRequest, pk: int
+                        ) -> tuple[constellations.ConstellationView, VisibilityForm, int]:
+    group = get_object_or_404(policy.constellations(request.user), pk=pk)
+    form = VisibilityForm(request.GET or None)
+    status = 200
+    min_elevation = constellations.DEFAULT_MIN_ELEVATION
+    when = timezone.now()
+    if request.GET:
+        if form.is_valid():
+            if form.cleaned_data["min_elevation"] is not None:
+                min_elevation = form.cleaned_data["min_elevation"]
+            if form.cleaned_data["at"] is not None:
+                when = form.cleaned_data["at"].astimezone(UTC)
+        else:
+            status = 400
+    view = constellations.current_view(request.user, group, when, min_elevation)
+    return view, form, status
+
+
+@require_GET
+def constellation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    view, form, status = _constellation_view(request, pk)
+    located = [s.station for s in view.stations
+               if s.station.lon is not None and s.station.lat is not None]
+    svg = None
+    if view.points or located:
+        svg = render_svg(charts.orbit_map_spec(
+            [{"name": p.name, "lon": p.lon, "lat": p.lat} for p in view.points],
+            [{"name": s.name, "lon": s.lon, "lat": s.lat} for s in located],
+            title=view.constellation.name, satellite_label=_("Satellite (below it)"),
+            station_label=_("Ground station")))
+    return render(request, "infrastructure/pages/constellation.html",
+                  {"view": view, "form": form, "svg": svg}, status=status)
+
+
+@require_GET
+def constellation_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    view, _form, _status = _constellation_view(request, pk)
+    rows = [(p.name, round(p.lon, 4), round(p.lat, 4), round(p.alt_km, 1),
+             view.when.isoformat()) for p in view.points]
+    return _csv(["satellite", "lon", "lat", "altitude_km", "time_utc"], rows,
+                f"constellation-{view.constellation.pk}-positions")
 
 
 # --- scenarios ----------------------------------------------------------------------------

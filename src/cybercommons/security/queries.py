@@ -10,7 +10,7 @@ the same number of index entries as the first.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -79,12 +79,17 @@ def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
     """
     fingerprint = spec.fingerprint(scope)
     key = paging_key()
-    qs = apply_filters(qs, spec)
     if spec.added_after is not None and collection is not None:
+        # date_added grows strictly with seq inside a collection, so the seq bound is the
+        # whole added_after condition; leaving the date filter out keeps the planner on
+        # the seq index (with both, SQLite may scan the date index and sort).
         first = (StixObject.objects.filter(collection=collection,
                                            date_added__gt=spec.added_after)
                  .order_by("date_added").values_list("seq", flat=True).first())
+        qs = apply_filters(qs, replace(spec, added_after=None))
         qs = qs.filter(seq__gte=first) if first is not None else qs.none()
+    else:
+        qs = apply_filters(qs, spec)
     if spec.next_token:
         position = decode_cursor(spec.next_token, fingerprint, key, max_age=CURSOR_MAX_AGE)
         qs = qs.filter(seq__gt=position.sequence)

@@ -15,7 +15,9 @@ from cybercommons.core.lib.env import SettingError, email_settings, env_bool, en
 def run(args: list[str], env: dict[str, str], tmp_path: Path, timeout: int = 120
         ) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+            if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE",
+                         # set for the browser tests only; production must never have it
+                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     base.update({"CYBERCOMMONS_DATA_DIR": str(tmp_path / "data")})
     base.update(env)
     return subprocess.run([sys.executable, "-m", "cybercommons", *args], env=base,

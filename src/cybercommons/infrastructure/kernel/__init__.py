@@ -10,5 +10,6 @@
 - ``events``: named sea regions and real cable-cut events as ready scenarios.
 - ``scenarios``: cable/station cuts, regional cuts and real events, cable or segment level.
 - ``storm``: geomagnetic-storm Monte-Carlo (re-exported by ``scenarios``).
+- ``orbits``: sub-satellite points (SGP4) and which satellites a ground station sees.
 - ``planner``: a budgeted investment plan as a mixed-integer program (HiGHS).
 """
