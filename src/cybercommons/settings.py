@@ -246,6 +246,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CYBERCOMMONS_MAX_BODY_BYTES", 10 * 1024 * 1024, 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Protocol endpoints that enforce their own, configurable body limit (a TAXII API root's
+# max_content_length) and must answer 413 in their own error format.
+BODY_LIMIT_EXEMPT_PREFIXES = ("/taxii2/",)
 API_MAX_PAGE_SIZE = env_int("CYBERCOMMONS_API_MAX_PAGE_SIZE", 500, 1)
 API_DEFAULT_PAGE_SIZE = 50
 

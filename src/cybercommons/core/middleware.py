@@ -31,7 +31,9 @@ class RequestLimitsMiddleware:
             length = -1
         if length < 0:
             return self._refuse(request, 400, _("The Content-Length header is not a number."))
-        if length > limit and not self._is_upload(request):
+        exempt = request.path.startswith(tuple(getattr(settings, "BODY_LIMIT_EXEMPT_PREFIXES",
+                                                             ())))
+        if length > limit and not exempt and not self._is_upload(request):
             return self._refuse(
                 request, 413,
                 _("The request body is %(size)d bytes; the limit is %(limit)d bytes.")
