@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,15 @@ class Command(BaseCommand):
         res.add_argument("countries", nargs="*", help="alpha-2 codes (all when none)")
         res.add_argument("--json", action="store_true")
 
+        sat = sub.add_parser("satellites",
+                             help="where a constellation's satellites are, and what its "
+                                  "ground stations see")
+        sat.add_argument("constellation", help="the constellation's name")
+        sat.add_argument("--at", default="", help="UTC time, ISO 8601 (default: now)")
+        sat.add_argument("--min-elevation", type=float, default=25.0,
+                         help="degrees above the horizon a station needs (0-90)")
+        sat.add_argument("--json", action="store_true")
+
         sub.add_parser("list", help="list named regions and ready scenarios")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,6 +75,8 @@ class Command(BaseCommand):
             self._scenario(options)
         elif action == "resilience":
             self._resilience(options)
+        elif action == "satellites":
+            self._satellites(options)
         else:
             self.stdout.write("Named regions:")
             for key, region in sorted(NAMED_REGIONS.items()):
@@ -178,6 +190,52 @@ class Command(BaseCommand):
                 f"{row['links_before']:>4}→{row['links_after']:<4} "
                 f"{row['min_cut_before']!s:>4}→{row['min_cut_after']!s:<4} "
                 f"{'yes' if row['cut_off'] else 'no':7}  {row['name']}")
+
+    def _satellites(self, options: dict[str, Any]) -> None:
+        from django.contrib.auth.models import AnonymousUser
+
+        from cybercommons.infrastructure import constellations, policy
+
+        # The command line shows what anyone may see: constellations are public.
+        anyone = AnonymousUser()
+        group = policy.constellations(anyone).filter(name=options["constellation"]).first()
+        if group is None:
+            raise CommandError(f"no constellation is called {options['constellation']!r}")
+        try:
+            when = (datetime.fromisoformat(options["at"]) if options["at"]
+                    else datetime.now(UTC))
+        except ValueError:
+            raise CommandError("--at takes an ISO 8601 time, e.g. 2024-03-01T12:00") from None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        try:
+            view = constellations.current_view(anyone, group, when,
+                                               options["min_elevation"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        if options["json"]:
+            self.stdout.write(json.dumps({
+                "constellation": group.name, "at": when.isoformat(),
+                "stale_elements": view.stale,
+                "satellites": [{"name": p.name, "lon": p.lon, "lat": p.lat,
+                                "alt_km": p.alt_km} for p in view.points],
+                "not_propagated": view.failed,
+                "ground_stations": {s.station.name: [v.name for v in s.visible]
+                                    for s in view.stations},
+            }, indent=2, ensure_ascii=False))
+            return
+        self.stdout.write(f"{group.name} at {when:%Y-%m-%d %H:%M:%S} UTC"
+                          + (" (elements far from this time: positions drift)"
+                             if view.stale else ""))
+        self.stdout.write(f"{'satellite':28} {'lon':>9} {'lat':>8} {'alt km':>8}")
+        for point in view.points:
+            self.stdout.write(f"{point.name[:28]:28} {point.lon:>9.2f} {point.lat:>8.2f} "
+                              f"{point.alt_km:>8.0f}")
+        for message in view.failed:
+            self.stdout.write(f"not propagated: {message}")
+        for row in view.stations:
+            names = ", ".join(v.name for v in row.visible[:5]) or "-"
+            self.stdout.write(f"station {row.station.name}: {len(row.visible)} in view "
+                              f"above {view.min_elevation:g} deg ({names})")
 
     def _resilience(self, options: dict[str, Any]) -> None:
         dataset = active_dataset()
