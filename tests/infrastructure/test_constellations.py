@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from cybercommons.infrastructure import constellations, services
@@ -122,3 +126,51 @@ def test_the_api_refuses_bad_elevations_and_unknown_constellations(
     missing = Client().get("/api/v1/infrastructure/constellations/999999/positions")
     assert missing.status_code == 404
     assert missing["Content-Type"].startswith("application/problem+json")
+
+
+def _infra(*args: str) -> str:
+    out = io.StringIO()
+    call_command("infra", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_the_command_prints_positions_and_visibility(station_group: SatelliteConstellation
+                                                     ) -> None:
+    at = AT.isoformat()
+    table = _infra("satellites", "Station", "--at", at)
+    assert "ISS (ZARYA)" in table
+    assert "station Below: 1 in view" in table
+    data = json.loads(_infra("satellites", "Station", "--at", at, "--json"))
+    assert 300 < data["satellites"][0]["alt_km"] < 420
+    assert data["ground_stations"] == {"Below": ["ISS (ZARYA)"], "Far": [], "Unplaced": []}
+
+
+def test_the_command_refuses_unknown_names_and_bad_elevations(
+        station_group: SatelliteConstellation) -> None:
+    with pytest.raises(CommandError, match="no constellation"):
+        _infra("satellites", "Nowhere")
+    with pytest.raises(CommandError, match=r"min_elevation must lie in \[0, 90\]"):
+        _infra("satellites", "Station", "--min-elevation", "-1")
+    with pytest.raises(CommandError, match="ISO 8601"):
+        _infra("satellites", "Station", "--at", "yesterday")
+
+
+def test_the_demo_constellation_is_valid_and_flies_at_about_550_km(countries: None) -> None:
+    from cybercommons.infrastructure import demo
+    from cybercommons.infrastructure.importers.satellites import check_tle
+    from cybercommons.infrastructure.models import Satellite
+
+    demo.load()
+    demo.load()
+    group = SatelliteConstellation.objects.get(name=demo.CONSTELLATION)
+    satellites = list(Satellite.objects.filter(constellation=group))
+    assert len(satellites) == 12
+    assert group.ground_stations.count() == 1
+    for sat in satellites:
+        assert check_tle(sat.tle_line1, sat.tle_line2) == ""
+    view = constellations.current_view(AnonymousUser(), group, datetime.now(UTC), 25.0)
+    assert not view.stale
+    assert len(view.points) == 12
+    for point in view.points:
+        assert 500 < point.alt_km < 600
+        assert abs(point.lat) <= 53.3

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from datetime import datetime
 from typing import IO
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from cybercommons.core.models import Country, User
 from cybercommons.infrastructure.importers.segments import infer_segments
@@ -22,8 +25,11 @@ from cybercommons.infrastructure.models import (
     CableLanding,
     CandidateProject,
     Dataset,
+    GroundStation,
     LandingPoint,
     Population,
+    Satellite,
+    SatelliteConstellation,
     Scenario,
 )
 
@@ -119,6 +125,49 @@ def _length(points: list[tuple[float, float]]) -> float:
     return round(total * 1.1, -1)  # cables wander around the straight line
 
 
+# A made-up constellation: three planes of four satellites at 53° and about 550 km (15.06
+# revolutions a day), with elements dated the day the demo is loaded so that the positions
+# shown "now" are as good as SGP4 makes them. Catalogue numbers 99901- are no real object's.
+CONSTELLATION = "Sample LEO constellation"
+FIRST_NORAD = 99901
+# A gateway in a core country: it shows the visibility table without changing any
+# country's resilience in the sample.
+GROUND_STATIONS = [("Sydney sample gateway", "AU", 151.2, -33.9)]
+
+
+def _tle_checksum(line: str) -> str:
+    return str(sum(int(c) if c.isdigit() else 1 if c == "-" else 0 for c in line) % 10)
+
+
+def sample_elements(when: datetime) -> list[tuple[int, str, str, str]]:
+    """(catalogue number, name, line 1, line 2) of the sample constellation at ``when``."""
+    day = when.timetuple().tm_yday + (when.hour * 3600 + when.minute * 60 + when.second) / 86400
+    epoch = f"{when.year % 100:02d}{day:012.8f}"
+    out = []
+    for plane, slot in itertools.product(range(3), range(4)):
+        norad = FIRST_NORAD + plane * 4 + slot
+        body1 = f"1 {norad:05d}U 26001A   {epoch}  .00000000  00000-0  00000-0 0  999"
+        body2 = (f"2 {norad:05d}  53.0000 {plane * 120.0:8.4f} 0001000  90.0000 "
+                 f"{(slot * 90.0 + plane * 30.0) % 360:8.4f} 15.06000000    1")
+        out.append((norad, f"SAMPLE-LEO {plane + 1}-{slot + 1}",
+                    body1 + _tle_checksum(body1), body2 + _tle_checksum(body2)))
+    return out
+
+
+def _load_satellites() -> None:
+    group, _ = SatelliteConstellation.objects.get_or_create(
+        name=CONSTELLATION, defaults={"operator": "Sample operator"})
+    for norad, name, line1, line2 in sample_elements(timezone.now()):
+        Satellite.objects.update_or_create(norad_id=norad, defaults={
+            "constellation": group, "name": name, "tle_line1": line1, "tle_line2": line2})
+    for name, code, lon, lat in GROUND_STATIONS:
+        _, created = GroundStation.objects.get_or_create(
+            constellation=group, name=name,
+            defaults={"country_id": code, "lon": lon, "lat": lat})
+        if created:  # a gateway is one more path out in every dataset's network
+            Dataset.objects.update(revision=F("revision") + 1)
+
+
 def load(stdout: IO[str] | None = None) -> None:
     """Create or refresh the sample network, population, candidates and one scenario."""
     codes = {lp[2] for lp in LANDING_POINTS}
@@ -155,6 +204,7 @@ def load(stdout: IO[str] | None = None) -> None:
             CandidateProject.objects.get_or_create(name=name, defaults={
                 "kind": kind, "cost": cost, "links": links, "is_public": True,
                 "description": "Sample candidate for the demo."})
+        _load_satellites()
         if created:
             dataset.revision = 1
             dataset.save(update_fields=["revision"])
