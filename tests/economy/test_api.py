@@ -77,6 +77,10 @@ def test_the_country_index_and_progress_endpoints(client, small_store):
     assert progress[0]["indicator"] == "IT.NET.USER.ZS"
     assert progress[0]["slope_per_year"] == pytest.approx(5.0)
     assert client.get(f"{API}/countries/QQ/progress").status_code == 404
+    # The trend window is a parameter: too short a window is a 422 problem, not a 500.
+    assert client.get(f"{API}/countries/KEN/progress", {"window": 2}).json()[0][
+        "slope_per_year"] == pytest.approx(5.0)
+    assert client.get(f"{API}/countries/KEN/progress", {"window": 1}).status_code == 422
 
 
 PRIVATE = ("budget_usd", "ask_usd", "needs", "contact")

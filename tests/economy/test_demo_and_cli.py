@@ -133,3 +133,39 @@ def test_the_command_explains_progress_and_matches(db):
         call_command("economy", "matches", str(private.pk), stdout=io.StringIO())
     with pytest.raises(CommandError, match="no country"):
         call_command("economy", "explain", "QQ", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_imports_an_itu_datahub_export(countries, tmp_path):
+    path = tmp_path / "itu.csv"
+    path.write_text(
+        "SeriesID,SeriesCode,Series,Unit,Database,Year,AreaName,AreaCode,"
+        "DisaggregationGroup,Disaggregation1,Disaggregation2,Value,Notes,Source,"
+        "LastModifiedOn\n"
+        "11624,i99H,Individuals using the Internet,%,ITU,2023,Kenya,KEN,,,,40,,,2024-06-01\n"
+        "11624,i99H,Individuals using the Internet,%,ITU,2023,World,,,,,67,,,2024-06-01\n",
+        encoding="utf-8")
+    out = io.StringIO()
+    call_command("economy", "import", "itu", str(path), "--json", stdout=out)
+    report = json.loads(out.getvalue())[0]
+    assert (report["written"], report["countries"], report["aggregates"]) == (2, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_progress_command_takes_a_trend_window(countries, tmp_path):
+    path = tmp_path / "use.csv"
+    rows = "".join(f"KEN,{year},{10 if year <= 2010 else 10 + 3 * (year - 2010)}\n"
+                   for year in range(2000, 2021))
+    path.write_text("iso,year,v\n" + rows, encoding="utf-8")
+    call_command("economy", "import", "csv", str(path), "--map",
+                 '{"geo": "iso", "year": "year", "value": "v", "indicator": "IT.NET.USER.ZS"}',
+                 stdout=io.StringIO())
+    paces = {}
+    for window in ("10", "all"):
+        out = io.StringIO()
+        call_command("economy", "progress", "KEN", "--json", "--window", window, stdout=out)
+        paces[window] = json.loads(out.getvalue())[0]["slope_per_year"]
+    assert paces["10"] == pytest.approx(3.0)
+    assert paces["all"] < 3.0
+    with pytest.raises(CommandError, match="trend window"):
+        call_command("economy", "progress", "KEN", "--window", "1", stdout=io.StringIO())

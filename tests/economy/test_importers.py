@@ -246,3 +246,42 @@ def test_a_population_import_announces_each_countrys_latest_figure(countries, tm
         {"country": "FJ", "year": 2021, "value": 924000.0},
         {"country": "KE", "year": 2022, "value": 54000000.0},
     ]
+
+
+# An ITU DataHub export in its published 15-column layout (the "Download CSV" of
+# datahub.itu.int, api.datahub.itu.int/v3/data/download); figures made up.
+ITU = (
+    "SeriesID,SeriesCode,Series,Unit,Database,Year,AreaName,AreaCode,DisaggregationGroup,"
+    "Disaggregation1,Disaggregation2,Value,Notes,Source,LastModifiedOn\n"
+    "11624,i99H,Individuals using the Internet,%,ITU Household,2023,Kenya,KEN,,,,"
+    "43.5e,ITU estimate.,KNBS,2024-06-01\n"
+    "11624,i99H,Individuals using the Internet,%,ITU Household,2023,Kenya,KEN,Sex,Female,,"
+    "39.2,,KNBS,2024-06-01\n"
+    "11624,i99H,Individuals using the Internet,%,ITU Household,2023,Africa,,,,,"
+    "37.5,,,2024-06-01\n"
+    "11624,i99H,Individuals using the Internet,%,ITU Household,2023,France,FRA,,,,"
+    "n/a,,,2024-06-01\n"
+)
+
+
+@pytest.mark.django_db
+def test_an_itu_datahub_export_imports_with_regions_apart_and_reimports_in_place(
+        countries, tmp_path):
+    path = write(tmp_path, "itu.csv", ITU)
+    run = services.import_file(None, "itu", path, system=True)
+    assert run.status == ImportRun.Status.DONE
+    total = Observation.objects.get(geo="KEN", year=2023, indicator__code="i99H",
+                                    breakdown={})
+    assert total.value == 43.5
+    assert total.note == "ITU estimate.; footnote e"
+    female = Observation.objects.get(geo="KEN", year=2023, breakdown={"sex": "female"})
+    assert female.value == 39.2
+    africa = Observation.objects.get(geo="Africa")
+    assert africa.geo_kind == "aggregate"
+    assert africa.country is None
+    assert run.counts["missing_value"] == 1
+    assert run.counts["footnote_marker"] == 1
+    count = Observation.objects.count()
+    again = services.import_file(None, "itu", path, system=True)
+    assert Observation.objects.count() == count == 3
+    assert again.created == 0

@@ -158,3 +158,20 @@ def test_the_current_pace_is_fitted_on_the_last_ten_years_only(countries):
     assert row.points[0][0] == 2011
     assert row.progress.trend is not None
     assert row.progress.trend.slope == pytest.approx(3.0)
+
+
+@pytest.mark.django_db
+def test_the_trend_window_of_the_query_can_take_every_year(countries):
+    early = [obs("KEN", year, 10.0, "IT.NET.USER.ZS") for year in range(2000, 2011)]
+    recent = [obs("KEN", year, 10.0 + 3 * (year - 2010), "IT.NET.USER.ZS")
+              for year in range(2011, 2021)]
+    write_records(early + recent, name="t")
+    from cybercommons.core.models import Country
+
+    kenya = Country.objects.get(code="KE")
+    row = queries.country_progress(None, kenya, window_years=None)[0]  # type: ignore[arg-type]
+    assert row.points[0][0] == 2000
+    assert row.progress.trend is not None
+    assert row.progress.trend.n == 21
+    short = queries.country_progress(None, kenya, window_years=3)[0]  # type: ignore[arg-type]
+    assert [year for year, _value in short.points] == [2018, 2019, 2020]

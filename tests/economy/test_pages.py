@@ -231,3 +231,19 @@ def test_an_uploaded_ddf_file_keeps_its_name_and_its_folder_is_removed(client, c
                  verbosity=0)
     assert Observation.objects.get(geo="KEN", year=2020).value == 29.5
     assert list((tmp_path / "uploads" / "economy").iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_the_country_page_states_the_trend_window_and_lets_the_reader_change_it(
+        client, small_store):
+    default = client.get("/economy/countries/KE/").content.decode()
+    assert "the last 10 years with data" in default
+    assert 'name="window"' in default
+    assert 'value="10"' in default
+    every = client.get("/economy/countries/KE/", {"window": "all"}).content.decode()
+    assert "every year with data" in every
+    assert "2019–2020" in every
+    refused = client.get("/economy/countries/KE/", {"window": "1"})
+    assert refused.status_code == 200
+    assert "at least 2" in refused.content.decode()
+    assert "the last 10 years with data" in refused.content.decode()

@@ -68,6 +68,6 @@ def test_a_ground_station_gives_its_country_another_path(sample: Dataset,
     run = services.import_file(None, "ground-stations", path, system=True)
     assert run.counts["created"] == 1
     assert run.counts["skipped"] == 1
-    assert GroundStation.objects.get().country_id == "TO"
+    assert GroundStation.objects.get(name="Sample gateway").country_id == "TO"
     refreshed = Dataset.objects.get(pk=sample.pk)
     assert analysis.resilience(refreshed)["countries"]["TO"]["min_cable_cut"] == 2

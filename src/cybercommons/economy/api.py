@@ -20,6 +20,7 @@ from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, si
 from cybercommons.core.lib.pagination import PageParams, paginate
 from cybercommons.core.models import Country, Organisation
 from cybercommons.economy import policy, queries, services
+from cybercommons.economy.kernel.progress import DEFAULT_TREND_WINDOW
 from cybercommons.economy.models import Funder, Observation, Project
 from cybercommons.economy.schemas import (
     EconomyExplainOut,
@@ -214,11 +215,14 @@ def explain_country(request: HttpRequest, code: str = Path(..., pattern=COUNTRY)
 @router.get("/countries/{code}/progress", response=list[EconomyProgressOut], auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_country_progress",
             summary="Progress to the 2030 targets: trend, projection, year reached, rate needed")
-def country_progress(request: HttpRequest, code: str = Path(..., pattern=COUNTRY)
+def country_progress(request: HttpRequest, code: str = Path(..., pattern=COUNTRY),
+                     window: int | None = Query(DEFAULT_TREND_WINDOW, ge=2, le=200,
+                                                description="years fitted for the trend; "
+                                                "null for every year")
                      ) -> list[dict[str, Any]]:
     country = _country(request, code)
     rows = []
-    for item in queries.country_progress(viewer(request), country):
+    for item in queries.country_progress(viewer(request), country, window_years=window):
         p = item.progress
         rows.append({
             "target": item.code, "indicator": item.indicator.code, "status": p.status.value,

@@ -369,10 +369,6 @@ PROGRESS_TARGETS: tuple[tuple[str, tuple[str, ...], progress.Target], ...] = (
 )
 
 
-# The trend is "the current pace": fitted on the last ten years of data, not on a series
-# that may reach back to the 1990s and bend on the way.
-TREND_WINDOW_YEARS = 10
-
 
 @dataclass(frozen=True)
 class ProgressRow:
@@ -382,8 +378,14 @@ class ProgressRow:
     points: list[tuple[int, float]]
 
 
-def country_progress(viewer: Viewer, country: Country) -> list[ProgressRow]:
-    """Progress to each 2030 target the country has a series for (first stored code wins)."""
+def country_progress(viewer: Viewer, country: Country, *,
+                     window_years: int | None = progress.DEFAULT_TREND_WINDOW
+                     ) -> list[ProgressRow]:
+    """Progress to each 2030 target the country has a series for (first stored code wins).
+
+    The trend is fitted on the last ``window_years`` years with data (None: all years);
+    ``points`` are the years fitted.
+    """
     rows = []
     indicators = {i.code: i for i in policy.indicators(viewer)}
     for code, stored_codes, target in PROGRESS_TARGETS:
@@ -394,9 +396,10 @@ def country_progress(viewer: Viewer, country: Country) -> list[ProgressRow]:
             points = series(viewer, country, indicator)
             if not points:
                 continue
-            points = [(y, v) for y, v in points if y > points[-1][0] - TREND_WINDOW_YEARS]
+            points = progress.within_window(points, window_years)
             result = progress.progress_to_target([y for y, _value in points],
-                                                 [v for _year, v in points], target)
+                                                 [v for _year, v in points], target,
+                                                 window_years=window_years)
             rows.append(ProgressRow(code, indicator, result, points))
             break
     return rows

@@ -36,6 +36,7 @@ from cybercommons.economy.forms import (
 )
 from cybercommons.economy.importers.formats import FormatError, parse_column_map
 from cybercommons.economy.kernel.idi import IDI_2023
+from cybercommons.economy.kernel.progress import DEFAULT_TREND_WINDOW, check_window
 from cybercommons.economy.models import ExpressionOfInterest, IndexDefinition, Indicator
 
 MAX_COMPARED = 5
@@ -271,8 +272,9 @@ def country_profile(request: HttpRequest, code: str) -> HttpResponse:
         for indicator, points in queries.country_series(request.user, country)
     ]
     year, breakdown = queries.explain_country(country)
+    window, window_error = _trend_window(request)
     progress_rows = []
-    for item in queries.country_progress(request.user, country):
+    for item in queries.country_progress(request.user, country, window_years=window):
         trend = item.progress.trend
         projection = []
         if trend is not None and item.progress.latest_year is not None:
@@ -301,7 +303,24 @@ def country_profile(request: HttpRequest, code: str) -> HttpResponse:
         "gaps": gaps, "peer_indicator": peer_indicator, "peer_year": peer_year,
         "peer_value": peer_value, "peers": peers,
         "peer_choices": queries.indicators_with_data(request.user),
+        "window": window, "default_window": DEFAULT_TREND_WINDOW, "window_error": window_error,
     })
+
+
+def _trend_window(request: HttpRequest) -> tuple[int | None, str]:
+    """The trend window asked for (``?window=15``, ``?window=all``), or the default with
+    the reason a bad value was refused."""
+    raw = request.GET.get("window", "").strip()
+    if not raw:
+        return DEFAULT_TREND_WINDOW, ""
+    if raw.lower() == "all":
+        return None, ""
+    try:
+        return check_window(int(raw)), ""
+    except ValueError:
+        return DEFAULT_TREND_WINDOW, _(
+            "The trend window must be a whole number of years, at least 2, or “all”; "
+            "%(value)s was ignored.") % {"value": repr(raw[:20])}
 
 
 @require_GET

@@ -132,6 +132,19 @@ class InstanceForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
+class FollowRemoteForm(forms.Form):
+    organisation = forms.ModelChoiceField(Organisation.objects.none(),
+                                          label=_("Organisation that follows"))
+    actor = forms.URLField(label=_("Remote actor's address"), max_length=500,
+                           assume_scheme="https",
+                           help_text=_("For example https://example.org/users/alice"))
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
 class ExhibitionForm(forms.Form):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Organisation"))
     slug = forms.SlugField(label=_("Short name (in the address)"), max_length=80)
@@ -173,3 +186,24 @@ class ExhibitionForm(forms.Form):
         if narrative:
             items.append({"narrative": {language: "<p>" + "</p><p>".join(narrative) + "</p>"}})
         return items
+
+
+class ExhibitionTranslationForm(forms.Form):
+    """One language of an exhibition; a narrative field per item that has narrative text."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    introduction = forms.CharField(label=_("Introduction"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    translator = forms.CharField(label=_("Translator"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, positions: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.positions = list(positions)
+        for position in self.positions:
+            self.fields[f"narrative_{position}"] = forms.CharField(
+                label=_("Text before item %(n)d") % {"n": position}, required=False,
+                widget=forms.Textarea(attrs={"rows": 3}))
+
+    def narratives(self) -> dict[int, str]:
+        return {p: self.cleaned_data.get(f"narrative_{p}", "") for p in self.positions}

@@ -200,7 +200,8 @@ class ExhibitionStatus(models.TextChoices):
 class Exhibition(models.Model):
     """A curated, ordered selection of works with narrative text, in several languages.
 
-    Titles, introductions and narratives are maps from language code to text.
+    Titles, introductions and narratives are maps from language code to text; `translators`
+    maps each translated language to who translated it (the primary language has none).
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -209,6 +210,7 @@ class Exhibition(models.Model):
                                      related_name="exchange_exhibitions")
     title = models.JSONField(default=dict)
     introduction = models.JSONField(default=dict, blank=True)
+    translators = models.JSONField(default=dict, blank=True)
     primary_language = models.CharField(max_length=10)
     status = models.CharField(max_length=10, choices=ExhibitionStatus.choices,
                               default=ExhibitionStatus.DRAFT)

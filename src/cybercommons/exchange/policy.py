@@ -18,6 +18,9 @@ from cybercommons.core.models import Membership, Organisation, Role
 from cybercommons.exchange.models import (
     Exhibition,
     ExhibitionStatus,
+    Follower,
+    Following,
+    FollowState,
     HashList,
     Instance,
     ModerationCase,
@@ -84,6 +87,11 @@ def can_translate(viewer: Viewer, work: Work) -> bool:
     return core_policy.has_role(viewer, work.organisation, Role.MEMBER)
 
 
+def can_translate_exhibition(viewer: Viewer, exhibition: Exhibition) -> bool:
+    """As for works, any member of the organisation may translate its exhibitions."""
+    return core_policy.has_role(viewer, exhibition.organisation, Role.MEMBER)
+
+
 def contributable_organisations(viewer: Viewer) -> QuerySet[Organisation]:
     if not viewer.is_authenticated:
         return Organisation.objects.none()
@@ -127,6 +135,31 @@ def own_cases(viewer: Viewer) -> QuerySet[ModerationCase]:
 
 def instances(viewer: Viewer) -> QuerySet[Instance]:
     return Instance.objects.all() if is_moderator(viewer) else Instance.objects.none()
+
+
+def pending_followers(viewer: Viewer) -> QuerySet[Follower]:
+    """Follow requests from limited servers waiting for a moderator (moderators only)."""
+    if not is_moderator(viewer):
+        return Follower.objects.none()
+    return Follower.objects.filter(state=FollowState.PENDING).select_related(
+        "actor", "remote").order_by("created_at", "pk")
+
+
+def followings(viewer: Viewer) -> QuerySet[Following]:
+    """Remote actors our actors follow (moderators only)."""
+    if not is_moderator(viewer):
+        return Following.objects.none()
+    return Following.objects.select_related("actor", "remote").order_by("-created_at", "pk")
+
+
+def administered_organisations(viewer: Viewer) -> QuerySet[Organisation]:
+    """Organisations whose actor the viewer may make follow others (their administrators)."""
+    if not viewer.is_authenticated:
+        return Organisation.objects.none()
+    if viewer.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(memberships__user=viewer,
+                                       memberships__role=Role.ADMIN).distinct()
 
 
 def notices(viewer: Viewer) -> QuerySet[Notice]:

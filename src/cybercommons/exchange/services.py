@@ -37,6 +37,8 @@ from cybercommons.exchange.models import (
     Exhibition,
     ExhibitionItem,
     ExhibitionStatus,
+    Follower,
+    FollowState,
     HashList,
     Instance,
     InstancePolicy,
@@ -73,6 +75,7 @@ class ExchangeAction(StrEnum):
     MEDIA_ADDED = "exchange.media.added"
     EXHIBITION_SAVED = "exchange.exhibition.saved"
     EXHIBITION_PUBLISHED = "exchange.exhibition.published"
+    EXHIBITION_TRANSLATED = "exchange.exhibition.translated"
     HASH_LIST_IMPORTED = "exchange.hashlist.imported"
     REPORT_FILED = "exchange.report.filed"
     CASE_DECIDED = "exchange.case.decided"
@@ -82,6 +85,8 @@ class ExchangeAction(StrEnum):
     REMOTE_WORK_HELD = "exchange.remote_work.held"
     REMOTE_FOLLOWED = "exchange.remote.followed"
     REMOTE_FLAGGED = "exchange.remote.flagged"
+    FOLLOWER_APPROVED = "exchange.follower.approved"
+    FOLLOWER_REJECTED = "exchange.follower.rejected"
 
 
 def _federation() -> Any:
@@ -735,6 +740,53 @@ def save_exhibition(actor: User, organisation: Organisation, *, slug: str,
     return exhibition
 
 
+def save_exhibition_translation(actor: User, exhibition: Exhibition, *, language: str,
+                                title: str, introduction: str = "",
+                                narratives: Mapping[int, str] | None = None,
+                                translator: str = "") -> Exhibition:
+    """Add or replace one language of an exhibition: its title, introduction and the narrative
+    text between works (keyed by item position), crediting the translator.
+
+    Why: exhibitions are read in every UN language; a translation sits beside the original
+    rather than replacing it, so the page can fall back to the original where a text is
+    missing. An empty narrative removes that language's text of that item.
+    """
+    if not policy.can_translate_exhibition(actor, exhibition):
+        raise PermissionDenied(_("Only the organisation's members may translate this "
+                                 "exhibition."))
+    language = _language(language)
+    title = (title or "").strip()[:300]
+    if not title:
+        raise ServiceError(_("A title is required."), field="title")
+    translator = (translator or "").strip()[:200]
+    if language != exhibition.primary_language and not translator:
+        raise ServiceError(_("Say who translated it."), field="translator")
+    items = {item.position: item for item in exhibition.items.all()}
+    cleaned: dict[int, str] = {}
+    for position, text in (narratives or {}).items():
+        if position not in items:
+            raise ServiceError(_("The exhibition has no item %(n)d.") % {"n": position},
+                               field="narratives")
+        cleaned[position] = sanitise((text or "").strip()) if (text or "").strip() else ""
+    with transaction.atomic():
+        exhibition.title = {**exhibition.title, language: title}
+        intro = sanitise(introduction.strip()) if (introduction or "").strip() else ""
+        exhibition.introduction = {k: v for k, v in
+                                   {**exhibition.introduction, language: intro}.items() if v}
+        if language != exhibition.primary_language:
+            exhibition.translators = {**exhibition.translators, language: translator}
+        exhibition.updated_at = timezone.now()
+        exhibition.save(update_fields=["title", "introduction", "translators", "updated_at"])
+        for position, text in cleaned.items():
+            item = items[position]
+            item.narrative = {k: v for k, v in {**item.narrative, language: text}.items() if v}
+            item.save(update_fields=["narrative"])
+        audit.record(ExchangeAction.EXHIBITION_TRANSLATED, actor=actor, obj=exhibition,
+                     data={"slug": exhibition.slug, "language": language,
+                           "translator": translator, "narratives": len(cleaned)})
+    return exhibition
+
+
 def _is_uuid(value: str) -> bool:
     import uuid
 
@@ -768,6 +820,27 @@ def follow_remote(actor: User, organisation: Organisation, actor_url: str) -> An
         audit.record(ExchangeAction.REMOTE_FOLLOWED, actor=actor, obj=following,
                      data={"organisation": organisation.slug, "remote": remote.ap_id})
     return following
+
+
+def decide_follower(moderator: User, follower: Follower, *, approve: bool) -> Follower:
+    """Approve or reject a follow request from a limited server, answering it with Accept or
+    Reject. Why: limited servers may only follow once a moderator has looked at them."""
+    from cybercommons.exchange.federation import addresses, outbound
+
+    policy.require_moderator(moderator)
+    if follower.state != FollowState.PENDING:
+        raise Conflict(_("That follow request was already answered."))
+    # The original Follow is rebuilt from what was kept of it: its id, actor and object.
+    follow = {"id": follower.follow_id, "type": "Follow", "actor": follower.remote.ap_id,
+              "object": addresses.actor_url(follower.actor.username)}
+    with transaction.atomic():
+        follower.state = FollowState.ACCEPTED if approve else FollowState.REJECTED
+        follower.save(update_fields=["state"])
+        outbound.answer_follow(follower.actor, follower.remote, follow, accept=approve)
+        audit.record(ExchangeAction.FOLLOWER_APPROVED if approve
+                     else ExchangeAction.FOLLOWER_REJECTED, actor=moderator, obj=follower,
+                     data={"remote": follower.remote.ap_id, "actor": follower.actor.username})
+    return follower
 
 
 def flag_remote_work(moderator: User, remote_work: Any, *, comment: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +26,8 @@ from cybercommons.exchange.forms import (
     AppealForm,
     DecisionForm,
     ExhibitionForm,
+    ExhibitionTranslationForm,
+    FollowRemoteForm,
     HashListForm,
     InstanceForm,
     MediaForm,
@@ -347,29 +351,89 @@ def exhibition_list(request: HttpRequest) -> HttpResponse:
         "can_contribute": policy.contributable_organisations(request.user).exists()})
 
 
+def _exhibition_language(found: Any, asked: str) -> str:
+    """The viewer's language if the exhibition has it, else its primary language."""
+    asked = (asked or "").lower()
+    if asked in found.title:
+        return asked
+    base = asked.split("-")[0]
+    return base if base in found.title else found.primary_language
+
+
 @require_GET
 def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     found = queries.exhibition(request.user, slug)
     if found is None:
         raise Http404(_("No such exhibition."))
-    language = request.GET.get("lang") or _language()
-    if language not in found.title:
-        language = found.primary_language
+    language = _exhibition_language(found, request.GET.get("lang") or _language())
+    primary = found.primary_language
     items = queries.exhibition_items(request.user, found)
     for item in items:
-        item["narrative_text"] = item["narrative"].get(language) or next(
-            iter(item["narrative"].values()), "")
+        # Per item: the viewer's language, else the original, else whatever exists.
+        narrative = item["narrative"]
+        item["narrative_language"] = language if language in narrative else (
+            primary if primary in narrative else next(iter(narrative), language))
+        item["narrative_text"] = narrative.get(item["narrative_language"], "")
         if item["work"] is not None:
             item["text"] = queries.text_for(item["work"], language)
             item["attribution"] = queries.attribution(item["work"], language if language in
                                                       licences.LANGUAGES else "en")
             item["image"] = next((m for m in item["work"].media.all() if m.thumbnail), None)
+    introduction_language = language if language in found.introduction else primary
+    names = dict(settings.LANGUAGES)
     return render(request, "exchange/pages/exhibition_detail.html", {
         "exhibition": found, "language": language, "items": items,
-        "title": found.title.get(language), "introduction": found.introduction.get(language, ""),
-        "languages": sorted(found.title),
+        "title": found.title.get(language),
+        "introduction": found.introduction.get(introduction_language, ""),
+        "introduction_language": introduction_language,
+        "translator": found.translators.get(language, ""),
+        "languages": [(code, names.get(code, code)) for code in sorted(found.title)],
+        "can_translate": policy.can_translate_exhibition(request.user, found),
         "share_url": request.build_absolute_uri(),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exhibition_translate(request: HttpRequest, slug: str) -> HttpResponse:
+    found = queries.exhibition(request.user, slug)
+    if found is None:
+        raise Http404(_("No such exhibition."))
+    if not policy.can_translate_exhibition(request.user, found):
+        raise PermissionDenied(_("Only the organisation's members may translate this "
+                                 "exhibition."))
+    items = list(found.items.all())
+    positions = [item.position for item in items if item.narrative]
+    language = (request.GET.get("lang") or "").lower()
+    initial: dict[str, Any] = {}
+    if language in found.title:
+        initial = {"language": language, "title": found.title.get(language, ""),
+                   "introduction": found.introduction.get(language, ""),
+                   "translator": found.translators.get(language, "")}
+        initial.update({f"narrative_{item.position}": item.narrative.get(language, "")
+                        for item in items if item.narrative})
+    form = ExhibitionTranslationForm(request.POST or None, positions=positions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_exhibition_translation(
+                core_policy.require_signed_in(request.user), found, language=data["language"],
+                title=data["title"], introduction=data["introduction"],
+                narratives=form.narratives(), translator=data["translator"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The translation was saved."))
+            return redirect(reverse("exchange:exhibition-detail", args=[found.slug])
+                            + "?lang=" + data["language"])
+    primary = found.primary_language
+    originals = {item.position: item.narrative.get(primary, "") for item in items}
+    return render(request, "exchange/pages/exhibition_translate.html", {
+        "exhibition": found, "form": form, "primary": primary,
+        "original_title": found.title.get(primary, ""),
+        "original_introduction": found.introduction.get(primary, ""),
+        "narrative_fields": [(form[f"narrative_{p}"], originals.get(p, "")) for p in positions],
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -515,6 +579,53 @@ def instances(request: HttpRequest) -> HttpResponse:
             return redirect("exchange:instances")
     return render(request, "exchange/pages/instances.html",
                   {"form": form, "instances": policy.instances(request.user)})
+
+
+def _federation_page(request: HttpRequest, form: FollowRemoteForm, status: int = 200
+                     ) -> HttpResponse:
+    return render(request, "exchange/pages/federation.html", {
+        "form": form, "pending": policy.pending_followers(request.user),
+        "followings": policy.followings(request.user)[:100],
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def federation(request: HttpRequest) -> HttpResponse:
+    """Follows: ask to follow a remote actor; see who we follow and who waits for approval."""
+    user = _moderator(request)
+    organisations = policy.administered_organisations(request.user)
+    form = FollowRemoteForm(request.POST or None, organisations=organisations,
+                            initial={"organisation": _only(organisations)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            following = services.follow_remote(user, form.cleaned_data["organisation"],
+                                               form.cleaned_data["actor"])
+        except ServiceError as error:
+            form.add_error("actor", error.message)
+        except PermissionDenied as error:
+            form.add_error("organisation", str(error))
+        else:
+            messages.success(request, _("A follow request was sent to %(actor)s.")
+                             % {"actor": following.remote.ap_id})
+            return redirect("exchange:federation")
+    return _federation_page(request, form, 400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def follower_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _moderator(request)
+    follower = get_object_or_404(policy.pending_followers(request.user), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    if request.POST.get("decision") not in ("approve", "reject"):
+        messages.error(request, _("Choose to approve or to reject."))
+        return redirect("exchange:federation")
+    services.decide_follower(user, follower, approve=approve)
+    done = _("%(actor)s may now follow.") if approve else \
+        _("The follow request of %(actor)s was rejected.")
+    messages.success(request, done % {"actor": follower.remote.ap_id})
+    return redirect("exchange:federation")
 
 
 @login_required

@@ -1,5 +1,5 @@
 """The governance JSON API under /api/v1/governance/: processes, versions, comments,
-amendments, statements and votes, the opinion map, ballots and results.
+amendments, statements and votes, the opinion map, ballots and results, meetings.
 
 Every operation starts from :func:`policy.processes`, so a restricted consultation answers
 404 to someone it does not invite, through lists, details, counts and the ballot file.
@@ -24,6 +24,7 @@ from cybercommons.governance.models import (
     Ballot,
     Decision,
     DraftVersion,
+    Meeting,
     Process,
     Translation,
 )
@@ -38,6 +39,9 @@ from cybercommons.governance.schemas import (
     CommentOut,
     CommentPage,
     DraftVersionOut,
+    MeetingIn,
+    MeetingOut,
+    MeetingPage,
     ModerationIn,
     OpinionMapOut,
     PhaseIn,
@@ -378,3 +382,61 @@ def ballot_file(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> Ht
                             content_type="application/x-ndjson; charset=utf-8")
     response["Digest"] = f"sha-256={decision.sha256}"
     return response
+
+
+# --- Meetings ---------------------------------------------------------------------------
+
+
+def _meeting(request: HttpRequest, process: Process, meeting_id: int) -> Meeting:
+    meeting = policy.meetings(viewer(request)).filter(process=process, pk=meeting_id).first()
+    if meeting is None:
+        raise Http404(_("This consultation has no meeting %(id)d.") % {"id": meeting_id})
+    return meeting
+
+
+def _save_meeting(request: HttpRequest, process: Process, payload: MeetingIn,
+                  meeting: Meeting | None = None) -> Meeting:
+    saved = services.save_meeting(
+        signed_in(request), process, title=payload.title, starts_at=payload.starts_at,
+        location=payload.location, agenda=payload.agenda, minutes=payload.minutes,
+        section_keys=payload.sections, meeting=meeting)
+    # Read back through the policy, with the sections the schema lists.
+    return _meeting(request, process, saved.pk)
+
+
+@router.get("/processes/{slug}/meetings", response=MeetingPage, auth=PUBLIC,
+            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_meetings_list",
+            summary="Meetings of a consultation, with agenda, minutes and sections discussed")
+def list_meetings(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
+                  slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
+    process = _process(request, slug)
+    qs = policy.meetings(viewer(request)).filter(process=process).prefetch_related("sections")
+    return paginate(request, response, qs, page=page, key="pk",
+                    name=f"governance-meetings:{process.pk}")
+
+
+@router.get("/processes/{slug}/meetings/{meeting_id}", response=MeetingOut, auth=PUBLIC,
+            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_meetings_get",
+            summary="One meeting")
+def get_meeting(request: HttpRequest, slug: str = Path(..., pattern=SLUG),
+                meeting_id: int = Path(..., ge=1, le=MAX_ID)) -> Meeting:
+    return _meeting(request, _process(request, slug), meeting_id)
+
+
+@router.post("/processes/{slug}/meetings", response={201: MeetingOut}, auth=SIGNED_IN,
+             operation_id="governance_meetings_create",
+             summary="Plan a meeting linked to sections of the current version (convenors)")
+def create_meeting(request: HttpRequest, payload: MeetingIn,
+                   slug: str = Path(..., pattern=SLUG)) -> Status:
+    process = _process(request, slug)
+    return Status(201, _save_meeting(request, process, payload))
+
+
+@router.put("/processes/{slug}/meetings/{meeting_id}", response=MeetingOut, auth=SIGNED_IN,
+            operation_id="governance_meetings_update",
+            summary="Update a meeting or record its minutes (convenors)")
+def update_meeting(request: HttpRequest, payload: MeetingIn,
+                   slug: str = Path(..., pattern=SLUG),
+                   meeting_id: int = Path(..., ge=1, le=MAX_ID)) -> Meeting:
+    process = _process(request, slug)
+    return _save_meeting(request, process, payload, _meeting(request, process, meeting_id))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
 from cybercommons.core.lib.pagination import Page
 from cybercommons.core.schemas import BodySchema, PlainText
@@ -14,6 +15,7 @@ from cybercommons.governance.models import (
     Comment,
     DecisionRule,
     DraftVersion,
+    Meeting,
     Phase,
     Process,
     Statement,
@@ -282,3 +284,32 @@ class TranslationOut(Schema):
 
 class ModerationIn(BodySchema):
     accepted: bool
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    starts_at: datetime
+    location: str
+    agenda: str = Field(description="Markdown")
+    minutes: str = Field(description="Markdown")
+    sections: list[str] = Field(description="keys of the draft sections the meeting discusses")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_sections(obj: Meeting) -> list[str]:
+        return sorted(section.key for section in obj.sections.all())
+
+
+class MeetingPage(Page[MeetingOut]):
+    pass
+
+
+class MeetingIn(BodySchema):
+    title: Annotated[PlainText, StringConstraints(max_length=200)]
+    starts_at: datetime = Field(description="with its time zone, e.g. 2026-05-04T09:00:00Z")
+    location: Annotated[PlainText, StringConstraints(max_length=300)] = ""
+    agenda: PlainText = ""
+    minutes: PlainText = ""
+    sections: list[str] = Field(default_factory=list,
+                                description="keys of sections of the current version")

@@ -15,11 +15,6 @@ from cybercommons.governance.kernel import decision_rules as rules
 from cybercommons.governance.models import Ballot, Process
 
 
-def kernel_region(region: str) -> str | None:
-    """Core names the UN regional groups with underscores, the ballot file with hyphens."""
-    return region.replace("_", "-") if region else None
-
-
 def kernel_ballots(ballots: Iterable[Ballot]) -> list[rules.Ballot]:
     """The kernel's view of stored ballots: the voter is the participant, never the user."""
     out = []
@@ -29,7 +24,7 @@ def kernel_ballots(ballots: Iterable[Ballot]) -> list[rules.Ballot]:
             voter_id=str(p.pk),
             organisation_id=str(p.organisation_id) if p.organisation_id else None,
             stakeholder_group=p.stakeholder_group or None,
-            region=kernel_region(p.region),
+            region=p.region or None,
             developing=p.developing,
             choice=ballot.choice or None,
             ranking=tuple(ballot.ranking or ()),
@@ -46,7 +41,7 @@ def process_ballots(process: Process) -> list[rules.Ballot]:
         "participant__region", "participant__developing", "choice", "ranking", "reason")
     return [
         rules.Ballot(voter_id=str(pid), organisation_id=str(org) if org else None,
-                     stakeholder_group=group or None, region=kernel_region(region),
+                     stakeholder_group=group or None, region=region or None,
                      developing=developing, choice=choice or None,
                      ranking=tuple(ranking or ()), reason=reason or None)
         for pid, org, group, region, developing, choice, ranking, reason in rows.iterator(

@@ -18,7 +18,7 @@ MANIFEST = ModuleManifest(
     nav=(NavItem(_("Infrastructure"), "infrastructure:index"),),
     permissions=(
         PermissionSpec("infrastructure.import",
-                       _("Import network data and correct segments (site staff)")),
+                       _("Import network data; add, correct and delete segments (site staff)")),
         PermissionSpec("infrastructure.save_scenario",
                        _("Save and share failure scenarios (any signed-in person)")),
         PermissionSpec("infrastructure.plan",

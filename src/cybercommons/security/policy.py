@@ -179,6 +179,35 @@ def objects(viewer: Viewer) -> QuerySet[StixObject]:
     return StixObject.objects.filter(object_filter(viewer))
 
 
+def _version_neighbour(viewer: Viewer, lookup: str) -> Exists:
+    """Another version of the same object, in the same collection, that the viewer sees."""
+    return Exists(StixObject.objects.filter(
+        object_filter(viewer), collection_id=OuterRef("collection_id"),
+        stix_id=OuterRef("stix_id"), **{"version_key__" + lookup: OuterRef("version_key")}))
+
+
+def newest_visible(viewer: Viewer) -> Q:
+    """Rows that are the newest version of their object *among those the viewer sees*.
+
+    The stored ``is_latest`` flag counts every version, so on its own a newer version the
+    viewer may not see (a TLP:RED revision of a TLP:GREEN indicator) would hide the older
+    one they may see and reveal that a revision exists. A row flagged latest and visible
+    is the newest visible; any other visible row is, unless a newer visible one exists.
+    Combine it with ``object_filter`` (it says nothing about the row's own visibility).
+    """
+    return Q(is_latest=True) | Q(~_version_neighbour(viewer, "gt"))
+
+
+def oldest_visible(viewer: Viewer) -> Q:
+    """Rows that are the oldest version of their object among those the viewer sees."""
+    return Q(is_first=True) | Q(~_version_neighbour(viewer, "lt"))
+
+
+def latest_objects(viewer: Viewer) -> QuerySet[StixObject]:
+    """The newest version the viewer may see of every object, in every collection."""
+    return objects(viewer).filter(newest_visible(viewer))
+
+
 def objects_in(viewer: Viewer, collection: Collection) -> QuerySet[StixObject]:
     """The object versions of one collection the viewer may see (none without read)."""
     return StixObject.objects.filter(collection=collection).filter(object_filter(viewer))

@@ -35,8 +35,13 @@ def paging_key() -> bytes:
     return hashlib.sha256(b"cybercommons.taxii.paging:" + settings.SECRET_KEY.encode()).digest()
 
 
-def apply_filters(qs: QuerySet[StixObject], spec: FilterSpec) -> QuerySet[StixObject]:
-    """The SQL form of ``kernel.taxii_filters.apply_filters`` (without paging)."""
+def apply_filters(qs: QuerySet[StixObject], spec: FilterSpec,
+                  viewer: policy.Viewer) -> QuerySet[StixObject]:
+    """The SQL form of ``kernel.taxii_filters.apply_filters`` (without paging).
+
+    ``first`` and ``last`` are the first and last versions the viewer may see, so a
+    version hidden from them neither replaces nor betrays the ones they see.
+    """
     if spec.ids is not None:
         qs = qs.filter(stix_id__in=sorted(spec.ids))
     if spec.types is not None:
@@ -47,9 +52,9 @@ def apply_filters(qs: QuerySet[StixObject], spec: FilterSpec) -> QuerySet[StixOb
     if not chooser.all:
         wanted = Q(pk__in=[])
         if chooser.first:
-            wanted |= Q(is_first=True)
+            wanted |= policy.oldest_visible(viewer)
         if chooser.last:
-            wanted |= Q(is_latest=True)
+            wanted |= policy.newest_visible(viewer)
         if chooser.timestamps:
             wanted |= Q(version__in=sorted(chooser.timestamps))
         qs = qs.filter(wanted)
@@ -70,7 +75,8 @@ class TaxiiPage:
 
 
 def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
-               fields: tuple[str, ...], collection: Collection | None = None) -> TaxiiPage:
+               fields: tuple[str, ...], collection: Collection | None = None, *,
+               viewer: policy.Viewer) -> TaxiiPage:
     """Read one page of a filtered, policy-scoped queryset (``limit + 1`` rows, no OFFSET).
 
     With ``collection``, ``added_after`` also becomes a lower bound on ``seq`` (found
@@ -86,10 +92,10 @@ def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
         first = (StixObject.objects.filter(collection=collection,
                                            date_added__gt=spec.added_after)
                  .order_by("date_added").values_list("seq", flat=True).first())
-        qs = apply_filters(qs, replace(spec, added_after=None))
+        qs = apply_filters(qs, replace(spec, added_after=None), viewer)
         qs = qs.filter(seq__gte=first) if first is not None else qs.none()
     else:
-        qs = apply_filters(qs, spec)
+        qs = apply_filters(qs, spec, viewer)
     if spec.next_token:
         position = decode_cursor(spec.next_token, fingerprint, key, max_age=CURSOR_MAX_AGE)
         qs = qs.filter(seq__gt=position.sequence)
@@ -123,7 +129,7 @@ def search_objects(viewer: policy.Viewer, *, q: str = "", type: str = "", label:
     qs = policy.objects(viewer).select_related("collection", "collection__api_root",
                                                "owner_org")
     if latest_only:
-        qs = qs.filter(is_latest=True)
+        qs = qs.filter(policy.newest_visible(viewer))
     if type:
         qs = qs.filter(type=type)
     if label:
@@ -159,7 +165,7 @@ def object_versions(viewer: policy.Viewer, stix_id: str) -> QuerySet[StixObject]
 
 def related(viewer: policy.Viewer, stix_id: str, limit: int = 60) -> list[StixObject]:
     """Relationships, sightings and reports that name an object, as the viewer may see them."""
-    visible = policy.objects(viewer).filter(is_latest=True)
+    visible = policy.latest_objects(viewer)
     needle = '"' + stix_id + '"'
     links = list(visible.filter(type__in=["relationship", "sighting", "report"],
                                 raw__contains=needle).exclude(stix_id=stix_id)
@@ -169,7 +175,7 @@ def related(viewer: policy.Viewer, stix_id: str, limit: int = 60) -> list[StixOb
 
 def names_of(viewer: policy.Viewer, stix_ids: list[str]) -> dict[str, str]:
     """Display names of the objects the viewer may see among ``stix_ids``."""
-    rows = (policy.objects(viewer).filter(stix_id__in=stix_ids[:200], is_latest=True)
+    rows = (policy.latest_objects(viewer).filter(stix_id__in=stix_ids[:200])
             .values_list("stix_id", "name"))
     return {stix_id: name or stix_id for stix_id, name in rows}
 

@@ -220,7 +220,7 @@ def manifest(request: HttpRequest, user: User | AnonymousUser, root: str,
     item = _collection(user, root, collection_id)
     spec = _filters(request, Endpoint.MANIFEST)
     page = queries.taxii_page(_readable(user, item), spec, f"{root}/{item.pk}/manifest",
-                              ("stix_id", "version_key"), item)
+                              ("stix_id", "version_key"), item, viewer=user)
     records = [taxii_resources.manifest_record(row["stix_id"], row["date_added"],
                                                _version_text(row)) for row in page.rows]
     return taxii_response(taxii_resources.manifest(records, page.more, page.next_token),
@@ -260,7 +260,7 @@ def objects(request: HttpRequest, user: User | AnonymousUser, root: str,
         return _add_objects(request, user, item)
     spec = _filters(request, Endpoint.OBJECTS)
     page = queries.taxii_page(_readable(user, item), spec, f"{root}/{item.pk}/objects",
-                              ("raw",), item)
+                              ("raw",), item, viewer=user)
     return taxii_response(_envelope_text(page),
                           headers=date_added_headers(page.first_added, page.last_added))
 
@@ -311,7 +311,8 @@ def object_by_id(request: HttpRequest, user: User | AnonymousUser, root: str,
         if not isinstance(user, User):
             raise TaxiiError(401, "Unauthorized", "deleting needs Basic or Bearer credentials")
         spec = _filters(request, Endpoint.DELETE_OBJECT)
-        rows = queries.apply_filters(_readable(user, item).filter(stix_id=object_id), spec)
+        rows = queries.apply_filters(_readable(user, item).filter(stix_id=object_id), spec,
+                                     user)
         chosen = list(rows)
         if not chosen:
             raise not_found(f"no object {object_id!r} in this collection")
@@ -321,7 +322,8 @@ def object_by_id(request: HttpRequest, user: User | AnonymousUser, root: str,
     visible = _readable(user, item).filter(stix_id=object_id)
     if not visible.exists():
         raise not_found(f"no object {object_id!r} in this collection")
-    page = queries.taxii_page(visible, spec, f"{item.pk}/objects/{object_id}", ("raw",))
+    page = queries.taxii_page(visible, spec, f"{item.pk}/objects/{object_id}", ("raw",),
+                                viewer=user)
     return taxii_response(_envelope_text(page),
                           headers=date_added_headers(page.first_added, page.last_added))
 
@@ -336,7 +338,7 @@ def versions(request: HttpRequest, user: User | AnonymousUser, root: str,
     if not visible.exists():
         raise not_found(f"no object {object_id!r} in this collection")
     page = queries.taxii_page(visible, spec, f"{item.pk}/versions/{object_id}",
-                              ("version_key",))
+                              ("version_key",), viewer=user)
     strings = [_version_text(row) for row in page.rows]
     return taxii_response(taxii_resources.versions(strings, page.more, page.next_token),
                           headers=date_added_headers(page.first_added, page.last_added))

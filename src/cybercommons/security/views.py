@@ -202,7 +202,8 @@ def collection_detail(request: HttpRequest, pk: str) -> HttpResponse:
             else:
                 messages.success(request, _("Sharing was updated."))
                 return redirect("security:collection", pk=collection.pk)
-    latest = (policy.objects_in(request.user, collection).filter(is_latest=True)
+    latest = (policy.objects_in(request.user, collection)
+              .filter(policy.newest_visible(request.user))
               .order_by("-seq")[:20])
     return render(request, "security/pages/collection_detail.html", {
         "collection": collection, "manager": manager, "form": form if manager else None,

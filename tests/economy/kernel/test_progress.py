@@ -18,6 +18,7 @@ from cybercommons.economy.kernel.progress import (
     peer_series,
     progress_to_target,
     series_of,
+    within_window,
 )
 from cybercommons.economy.kernel.sources import read_ddf_datapoints
 
@@ -187,3 +188,39 @@ def test_the_known_2030_targets_are_bounded_and_directed():
     price = UMC_2030_TARGETS["i154_FBB_ts_GNI"]
     assert not price.higher_is_better
     assert progress_to_target([2022], [96.0], internet).status is Status.ALREADY_REACHED
+
+
+def test_the_trend_window_is_a_parameter_counted_in_calendar_years():
+    # Flat at 10 until 2010, then +3 a year to 2020: the last 10 years (2011-2020) give
+    # a pace of 3; the last 5 years too; every year blends in the flat start.
+    years = list(range(2000, 2021))
+    values = [10.0 if y <= 2010 else 10.0 + 3 * (y - 2010) for y in years]
+    target = Target(95.0)
+    default = progress_to_target(years, values, target)
+    assert default.trend is not None
+    assert default.trend.n == 10
+    assert default.trend.slope == pytest.approx(3.0)
+    five = progress_to_target(years, values, target, window_years=5)
+    assert five.trend is not None
+    assert five.trend.n == 5
+    assert five.trend.slope == pytest.approx(3.0)
+    everything = progress_to_target(years, values, target, window_years=None)
+    assert everything.trend is not None
+    assert everything.trend.n == 21
+    assert everything.trend.slope < 3.0
+    # The latest value does not depend on the window.
+    assert everything.latest_value == default.latest_value == 40.0
+
+
+def test_a_window_counts_missing_years_as_years():
+    # 2011 and 2020 are 10 calendar years apart: a 9-year window leaves only 2020.
+    result = progress_to_target([2011, 2020], [20.0, 50.0], Target(95.0), window_years=9)
+    assert result.trend is None
+    assert result.status is Status.INSUFFICIENT_DATA
+    assert within_window([(2020, 50.0), (2011, 20.0)], 10) == [(2011, 20.0), (2020, 50.0)]
+
+
+@pytest.mark.parametrize("bad", [1, 0, -3, 2.5, True, "10"])
+def test_a_trend_window_under_two_years_or_not_whole_is_refused(bad):
+    with pytest.raises(ValueError, match="trend window"):
+        progress_to_target([2019, 2020], [1.0, 2.0], Target(95.0), window_years=bad)

@@ -24,7 +24,7 @@ SECRET = b"0123456789abcdef-test-secret"
 BALLOTS = [
     Ballot("alice@example.org", "acme", "industry", "weog", False, "yes"),
     Ballot("bob@example.org", "acme", "industry", "weog", False, "yes"),
-    Ballot("chen@example.org", "gov", "government", "asia-pacific", True, "no"),
+    Ballot("chen@example.org", "gov", "government", "asia_pacific", True, "no"),
     Ballot("dede@example.org", None, "civil-society", "african", True, "no", reason="art. 2"),
 ]
 
@@ -101,3 +101,49 @@ def test_a_file_with_an_unknown_rule_is_refused() -> None:
 def test_a_short_anonymisation_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 16 bytes"):
         make_ballot_file(Rule.SIMPLE_MAJORITY, BALLOTS, b"short")
+
+
+# A version-1 file, as published before the regions took the platform's codes: its regions
+# are spelled with hyphens. Written out by hand, in canonical form.
+V1_FILE = (
+    b'{"format":"cybercommons-ballots","options":null,"rule":"equal_regional_groups",'
+    b'"threshold":"2/3","version":1}\n'
+    b'{"choice":"yes","developing":false,"organisation":null,"ranking":[],"reason":null,'
+    b'"region":"weog","stakeholder_group":"government","voter":"v1"}\n'
+    b'{"choice":"no","developing":true,"organisation":null,"ranking":[],"reason":null,'
+    b'"region":"asia-pacific","stakeholder_group":"government","voter":"v2"}\n'
+    b'{"choice":"no","developing":false,"organisation":null,"ranking":[],"reason":null,'
+    b'"region":"eastern-european","stakeholder_group":"company","voter":"v3"}\n'
+    b'{"choice":"yes","developing":false,"organisation":null,"ranking":[],"reason":null,'
+    b'"region":"eastern-european","stakeholder_group":"company","voter":"v4"}\n'
+)
+
+
+def test_new_files_store_the_platforms_region_codes() -> None:
+    data = serialise(make_ballot_file(Rule.REGIONAL_GROUPS, BALLOTS, SECRET)).decode()
+    header, *lines = data.splitlines()
+    assert json.loads(header)["version"] == 2
+    assert {json.loads(line)["region"] for line in lines} == {"weog", "asia_pacific", "african"}
+
+
+def test_a_file_written_with_the_old_region_names_is_still_recounted_and_hash_checked() -> None:
+    published_hash = hashlib.sha256(V1_FILE).hexdigest()
+    parsed = parse(V1_FILE)
+    assert [b.region for b in parsed.ballots] == [
+        "weog", "asia_pacific", "eastern_european", "eastern_european"]
+    # It serialises back to the very bytes that were published.
+    assert serialise(parsed) == V1_FILE
+    result = recount(V1_FILE, expected_sha256=published_hash)
+    # Three regions weigh one each: weog yes, asia_pacific no, eastern_european half-half.
+    assert result.yes == Fraction(3, 2)
+    assert result.no == Fraction(3, 2)
+    assert set(result.parts) == {"weog", "asia_pacific", "eastern_european"}
+    assert result.outcome == Outcome.TIE
+
+
+def test_an_unknown_region_or_file_version_is_refused() -> None:
+    unknown_region = V1_FILE.replace(b'"region":"weog"', b'"region":"oceania"')
+    with pytest.raises(BallotFileError, match=r"line 2: .*unknown UN regional group 'oceania'"):
+        parse(unknown_region)
+    with pytest.raises(BallotFileError, match="unsupported version 3"):
+        parse(V1_FILE.replace(b'"version":1', b'"version":3'))

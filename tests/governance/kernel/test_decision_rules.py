@@ -50,7 +50,7 @@ BALANCE = [
     motion("c", "yes", org="bolt", group="industry", region="weog"),
     motion("d", "no", org="bolt", group="industry", region="african", developing=True),
     motion("e", "no", org="gov1", group="government", region="african", developing=True),
-    motion("f", "no", org="gov2", group="government", region="asia-pacific"),
+    motion("f", "no", org="gov2", group="government", region="asia_pacific"),
 ]
 
 
@@ -105,7 +105,7 @@ def test_equal_stakeholder_groups_weigh_a_small_group_like_a_large_one() -> None
 
 
 def test_equal_regional_groups_give_each_un_region_one_weight() -> None:
-    # weog 1 yes; african 0; asia-pacific 0 -> 1 for, 2 against
+    # weog 1 yes; african 0; asia_pacific 0 -> 1 for, 2 against
     result = equal_regional_groups(BALANCE)
     assert (result.yes, result.no) == (1, 2)
     assert result.outcome is Outcome.REJECTED

@@ -19,6 +19,7 @@ from cybercommons.economy.kernel.sources import (
     GeoScheme,
     load_gapminder_iso3,
     read_ddf_datapoints,
+    read_itu_csv,
     read_mapped_csv,
     read_owid_csv,
     read_wb_population,
@@ -32,6 +33,7 @@ class ImportKind(StrEnum):
     WDI_JSON = "wdi-json"
     DDF = "ddf"
     SDG = "sdg"
+    ITU = "itu"
     OWID = "owid"
     POPULATION = "population"
     CSV = "csv"
@@ -101,6 +103,7 @@ def records(kind: ImportKind | str, path: Path, *, column_map: ColumnMap | None 
         ImportKind.DDF: lambda: read_ddf_datapoints(path,
                                                     gapminder_iso3=_gapminder_entities(path)),
         ImportKind.SDG: lambda: read_ddf_datapoints(path),
+        ImportKind.ITU: lambda: read_itu_csv(path),
         ImportKind.OWID: lambda: read_owid_csv(path, indicators=_owid_columns(path)),
         ImportKind.POPULATION: lambda: read_wb_population(path),
         ImportKind.CSV: lambda: _mapped(path, column_map),

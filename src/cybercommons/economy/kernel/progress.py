@@ -21,6 +21,9 @@ from cybercommons.economy.kernel.observations import Observation
 
 TARGET_YEAR = 2030
 CONFIDENCE = 0.95
+# "The current pace" is fitted on the last ten years with data by default, not on a
+# series that may reach back to the 1990s and bend on the way.
+DEFAULT_TREND_WINDOW = 10
 
 
 def _student_t() -> Any:
@@ -153,14 +156,50 @@ class TargetProgress:
     target: Target
 
 
+def check_window(window_years: int | None) -> int | None:
+    """Return a valid trend window (years) or raise ValueError naming the problem.
+
+    None means every year with data; otherwise at least 2 years, since a line needs two.
+    """
+    if window_years is None:
+        return None
+    if isinstance(window_years, bool) or not isinstance(window_years, int):
+        raise ValueError(f"the trend window must be a whole number of years, not "
+                         f"{window_years!r}")
+    if window_years < 2:
+        raise ValueError(f"the trend window must be at least 2 years, not {window_years}")
+    return window_years
+
+
+def within_window(points: Sequence[tuple[int, float]], window_years: int | None
+                  ) -> list[tuple[int, float]]:
+    """The ``(year, value)`` points of the last ``window_years`` years up to the latest one.
+
+    Why: the trend is "the current pace"; a window of 10 keeps the years
+    ``latest - 9 … latest`` (calendar years, gaps included), None keeps them all.
+    """
+    window = check_window(window_years)
+    ordered = sorted(points)
+    if window is None or not ordered:
+        return ordered
+    first_kept = ordered[-1][0] - window + 1
+    return [(year, value) for year, value in ordered if year >= first_kept]
+
+
 def progress_to_target(
-    years: Sequence[int], values: Sequence[float], target: Target
+    years: Sequence[int], values: Sequence[float], target: Target, *,
+    window_years: int | None = DEFAULT_TREND_WINDOW,
 ) -> TargetProgress:
-    """Assess one series against one target (see :class:`TargetProgress`)."""
-    pairs = sorted(
-        (int(year), float(value))
-        for year, value in zip(years, values, strict=True)
-        if not math.isnan(value)
+    """Assess one series against one target (see :class:`TargetProgress`).
+
+    The latest value is the latest year with data; the trend is fitted on the last
+    ``window_years`` calendar years up to it (default 10; None fits every year).
+    Units: the series' own; years are calendar years.
+    """
+    pairs = within_window(
+        [(int(year), float(value))
+         for year, value in zip(years, values, strict=True) if not math.isnan(value)],
+        window_years,
     )
     if not pairs:
         return TargetProgress(

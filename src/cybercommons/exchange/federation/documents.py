@@ -47,7 +47,7 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
         name = exhibition.title.get(exhibition.primary_language) or exhibition.slug
         summary = exhibition.introduction.get(exhibition.primary_language, "")
         page = addresses.absolute(reverse("exchange:exhibition-detail", args=[exhibition.slug]))
-    return {
+    document: dict[str, Any] = {
         "@context": CONTEXT,
         "id": url,
         "type": kind,
@@ -64,6 +64,14 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
         "publicKey": {"id": url + "#main-key", "owner": url,
                       "publicKeyPem": actor.public_key_pem},
     }
+    if actor.exhibition is not None and len(actor.exhibition.title) > 1:
+        # Plain name/summary stay in the primary language for servers that ignore the maps;
+        # the maps carry every language (an actor's description is its summary, so the
+        # introduction travels as summaryMap).
+        document["nameMap"] = dict(actor.exhibition.title)
+        if actor.exhibition.introduction:
+            document["summaryMap"] = dict(actor.exhibition.introduction)
+    return document
 
 
 def organisation_actor_url(work: Work) -> str:

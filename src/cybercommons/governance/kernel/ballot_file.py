@@ -2,13 +2,19 @@
 
 Format (UTF-8 JSON lines, ``\\n`` line ends):
 
-- line 1, the header: ``{"format": "cybercommons-ballots", "version": 1, "rule": <rule
+- line 1, the header: ``{"format": "cybercommons-ballots", "version": 2, "rule": <rule
   name>, "threshold": "2/3", "options": [...] | null}``; ``rule`` is a
   :class:`~.decision_rules.Rule` value, ``threshold`` the qualified-majority share as a
   fraction string, ``options`` the ranked options in their published order;
 - each further line, one ballot: ``{"voter": "v…", "organisation": "o…" | null,
   "stakeholder_group": str | null, "region": str | null, "developing": bool,
-  "choice": "yes" | "no" | "abstain" | null, "ranking": [str, …], "reason": str | null}``.
+  "choice": "yes" | "no" | "abstain" | null, "ranking": [str, …], "reason": str | null}``;
+  ``region`` is a UN regional group code (``african``, ``asia_pacific``,
+  ``eastern_european``, ``grulac``, ``weog``).
+
+Version 1 files wrote the regions with hyphens (``asia-pacific``, ``eastern-european``).
+They are still read, recounted and hash-checked: a parsed file remembers its version and
+serialises back to the very bytes that were published.
 
 Voter and organisation ids are opaque tokens (keyed hashes, see :func:`anonymise`), so
 the file shows how each anonymous voter voted but not who they are. The *canonical* form
@@ -30,7 +36,11 @@ from typing import Any
 from .decision_rules import Ballot, BallotError, Rule, TallyResult, tally
 
 FORMAT = "cybercommons-ballots"
-VERSION = 1
+VERSION = 2
+# Version 1 spelled two regional groups with hyphens; version 2 uses the platform's codes.
+_V1_REGIONS = {"asia-pacific": "asia_pacific", "eastern-european": "eastern_european"}
+_V1_WRITTEN = {code: old for old, code in _V1_REGIONS.items()}
+READABLE_VERSIONS = frozenset({1, VERSION})
 _BALLOT_KEYS = frozenset(
     {
         "voter",
@@ -63,6 +73,7 @@ class BallotFile:
     ballots: tuple[Ballot, ...]
     threshold: Fraction = Fraction(2, 3)
     options: tuple[str, ...] | None = None
+    version: int = VERSION
 
 
 def _token(secret: bytes, prefix: str, value: str) -> str:
@@ -95,11 +106,26 @@ def _dumps(obj: dict[str, Any]) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _written_region(region: str | None, version: int) -> str | None:
+    """The region as a file of ``version`` spells it."""
+    if region is None or version != 1:
+        return region
+    return _V1_WRITTEN.get(region, region)
+
+
+def _read_region(record: dict[str, Any], version: int) -> str | None:
+    """The region code of a ballot line, from either spelling its file version used."""
+    region = _opt_str(record, "region")
+    if region is None or version != 1:
+        return region
+    return _V1_REGIONS.get(region, region)
+
+
 def serialise(ballot_file: BallotFile) -> bytes:
     """The canonical bytes of a ballot file (what is published and hashed)."""
     header = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": ballot_file.version,
         "rule": ballot_file.rule.value,
         "threshold": f"{ballot_file.threshold.numerator}/{ballot_file.threshold.denominator}",
         "options": list(ballot_file.options) if ballot_file.options is not None else None,
@@ -112,7 +138,7 @@ def serialise(ballot_file: BallotFile) -> bytes:
                     "voter": b.voter_id,
                     "organisation": b.organisation_id,
                     "stakeholder_group": b.stakeholder_group,
-                    "region": b.region,
+                    "region": _written_region(b.region, ballot_file.version),
                     "developing": b.developing,
                     "choice": b.choice,
                     "ranking": list(b.ranking),
@@ -135,7 +161,7 @@ def _opt_str(record: dict[str, Any], key: str) -> str | None:
     return value
 
 
-def _parse_ballot(record: Any) -> Ballot:
+def _parse_ballot(record: Any, version: int = VERSION) -> Ballot:
     if not isinstance(record, dict):
         raise ValueError("a ballot must be a JSON object")
     unknown = set(record) - _BALLOT_KEYS
@@ -155,7 +181,7 @@ def _parse_ballot(record: Any) -> Ballot:
             voter_id=voter,
             organisation_id=_opt_str(record, "organisation"),
             stakeholder_group=_opt_str(record, "stakeholder_group"),
-            region=_opt_str(record, "region"),
+            region=_read_region(record, version),
             developing=developing,
             choice=_opt_str(record, "choice"),
             ranking=tuple(ranking),
@@ -179,8 +205,9 @@ def parse(data: bytes | str) -> BallotFile:
         header = json.loads(lines[0])
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} file")
-        if header.get("version") != VERSION:
-            raise ValueError(f"unsupported version {header.get('version')!r}")
+        version = header.get("version")
+        if type(version) is not int or version not in READABLE_VERSIONS:
+            raise ValueError(f"unsupported version {version!r}")
         rule = Rule(str(header.get("rule")))
         threshold = Fraction(str(header.get("threshold", "2/3")))
         options = header.get("options")
@@ -194,7 +221,7 @@ def parse(data: bytes | str) -> BallotFile:
     seen: set[str] = set()
     for number, line in enumerate(lines[1:], start=2):
         try:
-            ballot = _parse_ballot(json.loads(line))
+            ballot = _parse_ballot(json.loads(line), version)
         except ValueError as exc:
             problems.append((number, str(exc)))
             continue
@@ -205,7 +232,8 @@ def parse(data: bytes | str) -> BallotFile:
         ballots.append(ballot)
     if problems:
         raise BallotFileError(problems)
-    return BallotFile(rule, tuple(ballots), threshold, tuple(options) if options else None)
+    return BallotFile(rule, tuple(ballots), threshold, tuple(options) if options else None,
+                      version)
 
 
 def recount(source: str | Path | bytes, expected_sha256: str | None = None) -> TallyResult:

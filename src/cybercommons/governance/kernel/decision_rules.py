@@ -24,8 +24,9 @@ NO = "no"
 ABSTAIN = "abstain"
 MOTION_CHOICES = frozenset({YES, NO, ABSTAIN})
 
-# The five UN regional groups.
-UN_REGIONAL_GROUPS = frozenset({"african", "asia-pacific", "eastern-european", "grulac", "weog"})
+# The five UN regional groups, by the codes the platform stores for countries (so ballots
+# are built from stored participants without any renaming).
+UN_REGIONAL_GROUPS = frozenset({"african", "asia_pacific", "eastern_european", "grulac", "weog"})
 
 
 class Outcome(StrEnum):

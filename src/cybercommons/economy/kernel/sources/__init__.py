@@ -7,6 +7,7 @@ Each ``read_*`` function takes a path (or lines) and yields
 """
 
 from cybercommons.economy.kernel.sources.ddf import load_gapminder_iso3, read_ddf_datapoints
+from cybercommons.economy.kernel.sources.itu_datahub import read_itu_csv
 from cybercommons.economy.kernel.sources.mapped_csv import ColumnMap, GeoScheme, read_mapped_csv
 from cybercommons.economy.kernel.sources.owid import read_owid_csv
 from cybercommons.economy.kernel.sources.wb_population import read_wb_population
@@ -18,6 +19,7 @@ __all__ = [
     "GeoScheme",
     "load_gapminder_iso3",
     "read_ddf_datapoints",
+    "read_itu_csv",
     "read_mapped_csv",
     "read_owid_csv",
     "read_wb_population",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -15,6 +16,7 @@ from cybercommons.core.models import Country
 from cybercommons.core.progress import TerminalBar, Tracker
 from cybercommons.economy import policy, queries, services
 from cybercommons.economy.importers.formats import FormatError, ImportKind, parse_column_map
+from cybercommons.economy.kernel.progress import DEFAULT_TREND_WINDOW, check_window
 
 REPORT_COLUMNS = ("file", "written", "created", "updated", "countries", "aggregates",
                   "unknown_places", "skipped", "footnote_marker", "non_numeric", "missing_value",
@@ -47,6 +49,9 @@ class Command(BaseCommand):
         progress = sub.add_parser("progress", help="progress to the 2030 targets")
         progress.add_argument("country", help="ISO alpha-2 or alpha-3")
         progress.add_argument("--json", action="store_true")
+        progress.add_argument("--window", type=_window, default=DEFAULT_TREND_WINDOW,
+                              help="years fitted for the trend (default "
+                                   f"{DEFAULT_TREND_WINDOW}; 'all' for every year)")
         matches = sub.add_parser("matches", help="funders ranked for a project, with reasons")
         matches.add_argument("project", type=int, help="project id")
         matches.add_argument("--json", action="store_true")
@@ -105,7 +110,8 @@ class Command(BaseCommand):
     def _progress(self, options: dict[str, Any]) -> None:
         country = self._country(options["country"])
         data, lines = [], [f"Progress to 2030: {country.name}"]
-        for item in queries.country_progress(AnonymousUser(), country):
+        for item in queries.country_progress(AnonymousUser(), country,
+                                             window_years=options["window"]):
             p = item.progress
             slope = p.trend.slope if p.trend else None
             data.append({"indicator": item.indicator.code, "status": p.status.value,
@@ -185,6 +191,18 @@ class Command(BaseCommand):
         self.stdout.write(f"{row.name} — {table.year}")
         for r in rows:
             self.stdout.write(f"{r.rank:>5g}  {r.country.code}  {r.score:6.1f}  {r.country.name}")
+
+
+def _window(text: str) -> int | None:
+    """``--window``: a number of years (at least 2) or ``all``."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        return check_window(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a trend window: give a whole number of years, at least 2, "
+            "or 'all'") from None
 
 
 def _rounded(value: float | None) -> str:

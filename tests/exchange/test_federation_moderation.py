@@ -1,0 +1,142 @@
+"""Moderator pages for federation: approving or rejecting follow requests from limited
+servers, and making an organisation follow a remote actor; outsiders are refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from cybercommons.core.errors import Conflict
+from cybercommons.core.models import AuditEntry, Membership, Role
+from cybercommons.exchange import services
+from cybercommons.exchange.federation import inbound, outbound
+from cybercommons.exchange.models import Follower, Following, FollowState
+from cybercommons.exchange.services import ExchangeAction
+from tests.exchange.peer import Peer
+
+pytestmark = pytest.mark.django_db
+INBOX = "http://testserver/ap/actors/museum-of-sound/inbox"
+
+
+@pytest.fixture
+def peer():  # type: ignore[no-untyped-def]
+    server = Peer().start()
+    yield server
+    server.stop()
+
+
+def login(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def pending_follower(cast, peer) -> Follower:  # type: ignore[no-untyped-def]
+    """The peer, on a limited server, asks to follow the museum."""
+    services.set_instance_policy(cast.moderator, f"127.0.0.1:{peer.port}", "limit")
+    follow = peer.activity("Follow", "http://testserver/ap/actors/museum-of-sound")
+    body, headers = peer.signed(INBOX, follow)
+    answer = Client().post("/ap/actors/museum-of-sound/inbox", body,
+                           content_type="application/activity+json", **headers)
+    assert answer.status_code == 202
+    inbound.process_pending()
+    return Follower.objects.get(state=FollowState.PENDING)
+
+
+def test_a_moderator_approves_a_pending_follow_and_the_server_is_told(cast, peer):
+    follower = pending_follower(cast, peer)
+    client = login(cast.moderator)
+    page = client.get("/exchange/moderation/follows/").content.decode()
+    assert peer.actor in page
+    answer = client.post(f"/exchange/moderation/follows/{follower.pk}/",
+                         {"decision": "approve"})
+    assert answer.status_code == 302
+    follower.refresh_from_db()
+    assert follower.state == FollowState.ACCEPTED
+    outbound.deliver_due()
+    accept = peer.received[-1].activity
+    assert accept["type"] == "Accept"
+    assert accept["object"]["id"] == follower.follow_id
+    entry = AuditEntry.objects.get(action=ExchangeAction.FOLLOWER_APPROVED)
+    assert entry.data["remote"] == peer.actor
+    client.get("/exchange/moderation/follows/")  # shows, and so clears, the confirmation
+    after = client.get("/exchange/moderation/follows/").content.decode()
+    assert "No follow request is waiting." in after
+
+
+def test_a_moderator_rejects_a_pending_follow(cast, peer):
+    follower = pending_follower(cast, peer)
+    answer = login(cast.moderator).post(f"/exchange/moderation/follows/{follower.pk}/",
+                                        {"decision": "reject"})
+    assert answer.status_code == 302
+    follower.refresh_from_db()
+    assert follower.state == FollowState.REJECTED
+    outbound.deliver_due()
+    assert peer.received[-1].activity["type"] == "Reject"
+    assert AuditEntry.objects.filter(action=ExchangeAction.FOLLOWER_REJECTED).count() == 1
+
+
+def test_a_follow_request_is_answered_once_and_a_vague_decision_changes_nothing(cast, peer):
+    follower = pending_follower(cast, peer)
+    client = login(cast.moderator)
+    client.post(f"/exchange/moderation/follows/{follower.pk}/", {"decision": "maybe"})
+    follower.refresh_from_db()
+    assert follower.state == FollowState.PENDING
+    services.decide_follower(cast.moderator, follower, approve=True)
+    with pytest.raises(Conflict):
+        services.decide_follower(cast.moderator, follower, approve=False)
+    # Once answered it leaves the queue: the page answers 404 rather than deciding again.
+    again = client.post(f"/exchange/moderation/follows/{follower.pk}/", {"decision": "reject"})
+    assert again.status_code == 404
+
+
+def test_an_outsider_can_neither_see_nor_answer_follow_requests(cast, peer):
+    follower = pending_follower(cast, peer)
+    with pytest.raises(PermissionDenied):
+        services.decide_follower(cast.outsider, follower, approve=True)
+    for user in (cast.outsider, cast.owner):  # an editor is no moderator either
+        client = login(user)
+        assert client.get("/exchange/moderation/follows/").status_code == 403
+        answer = client.post(f"/exchange/moderation/follows/{follower.pk}/",
+                             {"decision": "approve"})
+        assert answer.status_code == 403
+        assert client.post("/exchange/moderation/follows/", {
+            "organisation": cast.organisation.pk, "actor": peer.actor}).status_code == 403
+    follower.refresh_from_db()
+    assert follower.state == FollowState.PENDING
+    assert Following.objects.count() == 0
+    assert Client().get("/exchange/moderation/follows/").status_code == 302  # to sign in
+
+
+def test_a_moderator_administering_the_organisation_follows_a_remote_actor(cast, peer):
+    Membership.objects.create(user=cast.moderator, organisation=cast.organisation,
+                              role=Role.ADMIN)
+    client = login(cast.moderator)
+    answer = client.post("/exchange/moderation/follows/", {
+        "organisation": cast.organisation.pk, "actor": peer.actor})
+    assert answer.status_code == 302
+    following = Following.objects.get()
+    assert following.state == FollowState.PENDING
+    assert following.remote.ap_id == peer.actor
+    outbound.deliver_due()
+    assert peer.received[-1].activity["type"] == "Follow"
+    assert AuditEntry.objects.filter(action=ExchangeAction.REMOTE_FOLLOWED).count() == 1
+    assert peer.actor in client.get("/exchange/moderation/follows/").content.decode()
+
+
+def test_following_a_blocked_server_or_without_administering_is_refused(cast, peer):
+    client = login(cast.moderator)
+    # Not an administrator of any organisation: no form, and a forged post is refused.
+    assert "you administer none" in client.get("/exchange/moderation/follows/").content.decode()
+    forged = client.post("/exchange/moderation/follows/", {
+        "organisation": cast.organisation.pk, "actor": peer.actor})
+    assert forged.status_code == 400
+    Membership.objects.create(user=cast.moderator, organisation=cast.organisation,
+                              role=Role.ADMIN)
+    services.set_instance_policy(cast.moderator, f"127.0.0.1:{peer.port}", "block")
+    blocked = client.post("/exchange/moderation/follows/", {
+        "organisation": cast.organisation.pk, "actor": peer.actor})
+    assert blocked.status_code == 400
+    assert "blocked" in blocked.content.decode()
+    assert Following.objects.count() == 0
