@@ -136,6 +136,11 @@ class WorkVersion(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
+    # What happened, as a code with parameters rendered in the reader's language
+    # (version_notes.describe); `note` holds the editor's own words, or for rows older than
+    # the codes the text as then written.
+    note_code = models.CharField(max_length=40, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

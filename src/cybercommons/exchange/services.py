@@ -56,6 +56,7 @@ from cybercommons.exchange.models import (
     WorkVersion,
 )
 from cybercommons.exchange.translation import backend as translation_backend
+from cybercommons.exchange.version_notes import NoteCode
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "i", "b", "ul", "ol", "li", "blockquote", "a",
                 "h3", "h4", "cite", "q", "abbr", "span", "bdi"}
@@ -144,9 +145,13 @@ def snapshot(work: Work) -> dict[str, Any]:
     }
 
 
-def _keep_version(actor: User | None, work: Work, note: str) -> WorkVersion:
+def _keep_version(actor: User | None, work: Work, code: NoteCode, note: str = "",
+                  **params: str) -> WorkVersion:
+    """Keep a snapshot; what happened is a code rendered in each reader's language, `note`
+    the editor's own words."""
     return WorkVersion.objects.create(work=work, number=work.version, snapshot=snapshot(work),
-                                      note=note[:200], created_by=actor)
+                                      note_code=code, note_params=params, note=note[:200],
+                                      created_by=actor)
 
 
 def _actor_or_none(actor: User | AnonymousUser | None) -> User | None:
@@ -258,7 +263,7 @@ def create_work(
                 original = row
             stored.append(row)
         search_index.index_work(stored)
-        _keep_version(actor, work, _("created"))
+        _keep_version(actor, work, NoteCode.CREATED)
         audit.record(ExchangeAction.WORK_CREATED, actor=actor, obj=work,
                      data={"organisation": organisation.slug, "kind": work.kind,
                            "languages": languages, "licence": work.licence})
@@ -268,8 +273,10 @@ def create_work(
     return work
 
 
-def update_work(actor: User, work: Work, *, note: str = "", **fields: Any) -> Work:
-    """Change a work's metadata; a version is kept and followers receive an Update."""
+def update_work(actor: User, work: Work, *, note: str = "",
+                note_code: NoteCode = NoteCode.UPDATED, **fields: Any) -> Work:
+    """Change a work's metadata; a version is kept (noted with `note_code` and the editor's
+    own `note`) and followers receive an Update."""
     if not policy.can_edit(actor, work):
         raise PermissionDenied(_("Only the organisation's editors may change this work."))
     cleaned = _clean_fields(fields)
@@ -282,7 +289,7 @@ def update_work(actor: User, work: Work, *, note: str = "", **fields: Any) -> Wo
         work.updated_at = timezone.now()
         work.save()
         search_index.index_work(list(work.texts.all()))
-        _keep_version(actor, work, note or _("updated"))
+        _keep_version(actor, work, note_code, note)
         audit.record(ExchangeAction.WORK_UPDATED, actor=actor, obj=work,
                      data={"fields": sorted(cleaned), "version": work.version})
         _federation().work_changed(work)
@@ -312,9 +319,8 @@ def save_text(actor: User, work: Work, text: TextInput, *,
         work.version += 1
         work.updated_at = timezone.now()
         work.save(update_fields=["version", "updated_at"])
-        note = (_("translation added: %(language)s") if created
-                else _("text changed: %(language)s")) % {"language": checked.language}
-        _keep_version(actor, work, note)
+        _keep_version(actor, work, NoteCode.TRANSLATION_ADDED if created
+                      else NoteCode.TEXT_CHANGED, language=checked.language)
         audit.record(ExchangeAction.TEXT_SAVED, actor=actor, obj=work,
                      data={"language": checked.language, "created": created,
                            "machine": checked.is_machine_translation})

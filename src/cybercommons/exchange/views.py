@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cybercommons.core import policy as core_policy
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import Country
-from cybercommons.exchange import policy, queries, services
+from cybercommons.exchange import policy, queries, services, version_notes
 from cybercommons.exchange.forms import (
     AppealForm,
     DecisionForm,
@@ -105,7 +105,8 @@ def work_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         "work": work, "texts": list(work.texts.all()),
         "shown": queries.text_for(work, language),
         "attribution": attribution, "licence": licences.get_licence(work.licence),
-        "versions": work.versions.all()[:20], "media": list(work.media.all()),
+        "versions": [_noted(v) for v in work.versions.all()[:20]],
+        "media": list(work.media.all()),
         "can_edit": can_edit, "can_translate": policy.can_translate(request.user, work),
         "cases": policy.own_cases(request.user).filter(work=work).prefetch_related(
             "decisions") if can_edit else [],
@@ -117,9 +118,16 @@ def work_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_GET
 def work_version(request: HttpRequest, uuid: Any, number: int) -> HttpResponse:
     work = _work_or_404(request, uuid)
-    version = get_object_or_404(work.versions, number=number)
+    version = _noted(get_object_or_404(work.versions, number=number))
     return render(request, "exchange/pages/work_version.html",
                   {"work": work, "version": version})
+
+
+def _noted(version: Any) -> Any:
+    """The version with its note rendered in the reader's language."""
+    version.label = version_notes.describe(version.note_code, version.note_params,
+                                           version.note)
+    return version
 
 
 @login_required

@@ -187,7 +187,9 @@ class SubscriptionForm(forms.Form):
                                       label=_("Remote user name"),
                                       help_text=_("Empty with a token below"))
     remote_secret = forms.CharField(max_length=300, required=False,
-                                    widget=forms.PasswordInput, label=_("Password or token"))
+                                    widget=forms.PasswordInput(render_value=False),
+                                    label=_("Password or token"),
+                                    help_text=_("Stored encrypted and never shown again"))
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation],
                  collections: QuerySet[Collection], **kwargs: Any) -> None:

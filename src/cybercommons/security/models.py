@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cybercommons.core.models import Organisation
+from cybercommons.security import secret_box
 
 TLP_CHOICES = [
     ("clear", "TLP:CLEAR"),
@@ -214,6 +215,27 @@ class Status(models.Model):
         return str(self.id)
 
 
+class EncryptedSecretField(models.TextField):  # type: ignore[type-arg]
+    """Clear text in Python, Fernet ciphertext in the database (see ``secret_box``)."""
+
+    def from_db_value(self, value: str | None, expression: object, connection: object
+                      ) -> str | None:
+        if value is None:
+            return value
+        try:
+            return secret_box.unseal(value)
+        except secret_box.SecretUnreadable:
+            # An unreadable secret behaves as none: the remote refuses the run and the
+            # subscription shows the error; the owner enters the secret again.
+            return ""
+
+    def get_prep_value(self, value: object) -> object:
+        value = super().get_prep_value(value)
+        if isinstance(value, str) and not secret_box.is_sealed(value):
+            return secret_box.seal(value)
+        return value
+
+
 class Subscription(models.Model):
     """A link to a remote TAXII 2.1 collection: pulled into, or pushed from, a local one."""
 
@@ -232,8 +254,8 @@ class Subscription(models.Model):
                                          related_name="subscriptions")
     remote_collection_url = models.URLField(_("remote collection URL"), max_length=500)
     remote_username = models.CharField(_("remote user name"), max_length=150, blank=True)
-    remote_secret = models.CharField(_("remote password or token"), max_length=300,
-                                     blank=True)
+    # Stored encrypted; never rendered back into a page or an API answer.
+    remote_secret = EncryptedSecretField(_("remote password or token"), blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")

@@ -37,6 +37,7 @@ from cybercommons.core.models import Organisation, User
 from cybercommons.exchange import services
 from cybercommons.exchange.models import Work
 from cybercommons.exchange.services import TextInput
+from cybercommons.exchange.version_notes import NoteCode
 
 FIELDS = ("creator", "creator_url", "source_url", "subjects", "country", "place", "period",
           "year_start", "year_end", "age_rating", "content_warning", "visibility")
@@ -154,7 +155,7 @@ def _import_one(actor: User, record: dict[str, Any], folder: Path,
         report.created += 1
     else:
         work = existing
-        services.update_work(actor, work, note="re-imported", kind=record.get("kind", work.kind),
+        services.update_work(actor, work, note_code=NoteCode.REIMPORTED, kind=record.get("kind", work.kind),
                              licence=record.get("licence", work.licence), **fields)
         for text in texts:
             current = work.texts.filter(language=text.language).first()

@@ -7,15 +7,19 @@ result what every other rule would have given.
 
 No rule guesses: an empty electorate is ``NO_ELIGIBLE_VOTERS``, an exact tie is ``TIE``
 (with the tied options), and all weights are exact fractions.
+
+Each result says why through a :class:`Why`: a code and its parameters, never a sentence,
+so the reader's language is chosen where the result is shown.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -52,6 +56,59 @@ class Rule(StrEnum):
     CONSENSUS = "consensus"
     SCHULZE = "schulze"
     INSTANT_RUNOFF = "instant_runoff"
+
+
+class Unit(StrEnum):
+    """What a rule counts: the unit of its ``yes`` and ``no`` weights."""
+
+    VOTERS = "voters"
+    ORGANISATIONS = "organisations"
+    STAKEHOLDER_GROUPS = "stakeholder_groups"
+    REGIONAL_GROUPS = "regional_groups"
+
+
+class WhyCode(StrEnum):
+    """Why a tally came out as it did. The parameters each code carries are listed here;
+    numbers are ints, or floats for shares and split weights (units: see :class:`Unit`)."""
+
+    NO_VOTES = "no_votes"  # no eligible voter voted yes or no
+    SHARE_AGAINST_THRESHOLD = "share_against_threshold"  # share, threshold (0..1), unit
+    EVEN = "even"  # count (weight on each side), unit
+    FOR_AND_AGAINST = "for_and_against"  # yes, no (weights), unit
+    ALL_PARTS = "all_parts"  # parts: [{"part", "outcome", "why"}], every part must adopt
+    NOBODY_TOOK_PART = "nobody_took_part"
+    SUSTAINED_OBJECTIONS = "sustained_objections"  # count
+    NO_SUSTAINED_OBJECTION = "no_sustained_objection"  # concerns (no without a reason)
+    NO_RANKINGS = "no_rankings"
+    STRONGEST_PATH_WINNER = "strongest_path_winner"  # winner
+    STRONGEST_PATH_TIE = "strongest_path_tie"  # tied (option names)
+    RUNOFF_MAJORITY = "runoff_majority"  # winner, votes, continuing (ballots)
+    RUNOFF_TIE = "runoff_tie"  # round, votes, tied (option names)
+
+
+@dataclass(frozen=True)
+class Why:
+    """The reason for an outcome as a code and plain parameters (see :class:`WhyCode`)."""
+
+    code: WhyCode
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: ``{"code": str, "params": {...}}``; nested reasons of
+        the parts of a compound rule become dicts as well."""
+        params = dict(self.params)
+        if "parts" in params:
+            params["parts"] = [
+                {**part, "why": part["why"].as_dict() if isinstance(part["why"], Why)
+                 else part["why"]}
+                for part in params["parts"]
+            ]
+        return {"code": self.code.value, "params": params}
+
+
+def _number(value: Fraction) -> int | float:
+    """A weight as plain data: an int when whole, else a float."""
+    return value.numerator if value.denominator == 1 else float(value)
 
 
 MOTION_RULES = frozenset(Rule) - {Rule.SCHULZE, Rule.INSTANT_RUNOFF}
@@ -104,8 +161,8 @@ class TallyResult:
     ``yes`` / ``no``: the weights for and against a motion under the rule (exact
     fractions; units depend on the rule: voters, organisations, groups). ``parts``: the
     sub-tallies a compound rule combines (per group, per region, the two majorities).
-    ``winner`` / ``tied``: for ranked rules, or the tied options. ``detail``: a sentence
-    saying why.
+    ``winner`` / ``tied``: for ranked rules, or the tied options. ``why``: the reason,
+    as a code with parameters.
     """
 
     rule: Rule
@@ -119,7 +176,7 @@ class TallyResult:
     parts: dict[str, tuple[Fraction, Fraction]] = field(default_factory=dict)
     rounds: tuple[dict[str, int], ...] = ()
     pairwise: dict[str, dict[str, int]] = field(default_factory=dict)
-    detail: str = ""
+    why: Why = field(default_factory=lambda: Why(WhyCode.NO_VOTES))
 
 
 def check_unique_voters(ballots: Sequence[Ballot]) -> None:
@@ -198,7 +255,7 @@ def _decide(
     abstain: int,
     threshold: Fraction | None = None,
     parts: dict[str, tuple[Fraction, Fraction]] | None = None,
-    unit: str = "votes",
+    unit: Unit = Unit.VOTERS,
 ) -> TallyResult:
     parts = parts or {}
     if eligible == 0 or yes + no == 0:
@@ -210,22 +267,21 @@ def _decide(
             no,
             abstain,
             parts=parts,
-            detail="no yes or no vote was cast by an eligible voter",
+            why=Why(WhyCode.NO_VOTES),
         )
     if threshold is not None:
         share = yes / (yes + no)
         outcome = Outcome.ADOPTED if share >= threshold else Outcome.REJECTED
-        detail = f"{float(share):.4f} of {unit} cast in favour, {float(threshold):.4f} needed"
+        why = Why(WhyCode.SHARE_AGAINST_THRESHOLD, {
+            "share": float(share), "threshold": float(threshold), "unit": unit.value})
     elif yes == no:
-        outcome, detail = Outcome.TIE, f"{_fmt(yes)} {unit} for and against"
+        outcome = Outcome.TIE
+        why = Why(WhyCode.EVEN, {"count": _number(yes), "unit": unit.value})
     else:
         outcome = Outcome.ADOPTED if yes > no else Outcome.REJECTED
-        detail = f"{_fmt(yes)} {unit} for, {_fmt(no)} against"
-    return TallyResult(rule, outcome, eligible, yes, no, abstain, parts=parts, detail=detail)
-
-
-def _fmt(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):.4f}"
+        why = Why(WhyCode.FOR_AND_AGAINST,
+                  {"yes": _number(yes), "no": _number(no), "unit": unit.value})
+    return TallyResult(rule, outcome, eligible, yes, no, abstain, parts=parts, why=why)
 
 
 def _headcount(choice: np.ndarray) -> tuple[int, Fraction, Fraction, int]:
@@ -238,7 +294,7 @@ def _headcount(choice: np.ndarray) -> tuple[int, Fraction, Fraction, int]:
 
 def _majority(rule: Rule, choice: np.ndarray, threshold: Fraction | None = None) -> TallyResult:
     cast, yes, no, abstain = _headcount(choice)
-    return _decide(rule, cast, yes, no, abstain, threshold, unit="voters")
+    return _decide(rule, cast, yes, no, abstain, threshold, unit=Unit.VOTERS)
 
 
 def simple_majority(ballots: Ballots) -> TallyResult:
@@ -266,7 +322,7 @@ def _bloc_counts(
 
 
 def _equal_weight(
-    rule: Rule, codes: np.ndarray, names: tuple[str, ...], choice: np.ndarray, unit: str
+    rule: Rule, codes: np.ndarray, names: tuple[str, ...], choice: np.ndarray, unit: Unit
 ) -> TallyResult:
     """Each bloc (organisation, stakeholder group, region) weighs 1, shared among its
     members who voted yes or no; ballots outside any bloc are not eligible."""
@@ -286,7 +342,7 @@ def one_organisation_one_vote(ballots: Ballots) -> TallyResult:
     three members for: 2/3 yes, 1/3 no). Voters with no organisation are not eligible."""
     c = _columns(ballots)
     return _equal_weight(
-        Rule.ONE_ORGANISATION_ONE_VOTE, c.org, c.org_names, c.choice, "organisations"
+        Rule.ONE_ORGANISATION_ONE_VOTE, c.org, c.org_names, c.choice, Unit.ORGANISATIONS
     )
 
 
@@ -295,7 +351,7 @@ def equal_stakeholder_groups(ballots: Ballots) -> TallyResult:
     by its members' yes and no votes."""
     c = _columns(ballots)
     return _equal_weight(
-        Rule.STAKEHOLDER_GROUPS, c.group, c.group_names, c.choice, "stakeholder groups"
+        Rule.STAKEHOLDER_GROUPS, c.group, c.group_names, c.choice, Unit.STAKEHOLDER_GROUPS
     )
 
 
@@ -304,7 +360,7 @@ def equal_regional_groups(ballots: Ballots) -> TallyResult:
     yes and no votes."""
     c = _columns(ballots)
     return _equal_weight(
-        Rule.REGIONAL_GROUPS, c.region, c.region_names, c.choice, "regional groups"
+        Rule.REGIONAL_GROUPS, c.region, c.region_names, c.choice, Unit.REGIONAL_GROUPS
     )
 
 
@@ -314,7 +370,8 @@ def _combine(rule: Rule, parts: dict[str, TallyResult], eligible: int) -> TallyR
     outcomes = {p.outcome for p in parts.values()}
     summary = {name: (p.yes, p.no) for name, p in parts.items()}
     whole = parts["participants"]
-    why = "; ".join(f"{name}: {p.outcome.value} ({p.detail})" for name, p in parts.items())
+    why = Why(WhyCode.ALL_PARTS, {"parts": [
+        {"part": name, "outcome": p.outcome.value, "why": p.why} for name, p in parts.items()]})
     if Outcome.REJECTED in outcomes:
         outcome = Outcome.REJECTED
     elif Outcome.NO_ELIGIBLE_VOTERS in outcomes:
@@ -324,7 +381,7 @@ def _combine(rule: Rule, parts: dict[str, TallyResult], eligible: int) -> TallyR
     else:
         outcome = Outcome.ADOPTED
     return TallyResult(
-        rule, outcome, eligible, whole.yes, whole.no, whole.abstain, parts=summary, detail=why
+        rule, outcome, eligible, whole.yes, whole.no, whole.abstain, parts=summary, why=why
     )
 
 
@@ -342,7 +399,7 @@ def double_majority(ballots: Ballots) -> TallyResult:
         Fraction(int((yes_n > no_n).sum())),
         Fraction(int((no_n > yes_n).sum())),
         0,
-        unit="stakeholder groups",
+        unit=Unit.STAKEHOLDER_GROUPS,
     )
     return _combine(
         Rule.DOUBLE_MAJORITY,
@@ -372,17 +429,18 @@ def consensus(ballots: Ballots) -> TallyResult:
     c = _columns(ballots)
     cast, yes, no, abstain = _headcount(c.choice)
     if cast == 0:
-        return TallyResult(Rule.CONSENSUS, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="nobody took part")
+        return TallyResult(Rule.CONSENSUS, Outcome.NO_ELIGIBLE_VOTERS, 0,
+                           why=Why(WhyCode.NOBODY_TOOK_PART))
     objections = int(c.objection.sum())
     concerns = int(no) - objections
     if objections:
         outcome = Outcome.REJECTED
-        detail = f"{objections} sustained objection(s) with a reason"
+        why = Why(WhyCode.SUSTAINED_OBJECTIONS, {"count": objections})
     else:
         outcome = Outcome.ADOPTED
-        detail = f"no sustained objection; {concerns} concern(s) without a reason"
+        why = Why(WhyCode.NO_SUSTAINED_OBJECTION, {"concerns": concerns})
     return TallyResult(
-        Rule.CONSENSUS, outcome, cast, yes, Fraction(objections), abstain, detail=detail
+        Rule.CONSENSUS, outcome, cast, yes, Fraction(objections), abstain, why=why
     )
 
 
@@ -446,7 +504,8 @@ def schulze(
     table = ranked or RankTable.from_ballots(ballots, options)
     names, ranks, w = table.names, table.ranks, table.weights
     if table.ballots == 0 or not names:
-        return TallyResult(Rule.SCHULZE, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="no rankings")
+        return TallyResult(Rule.SCHULZE, Outcome.NO_ELIGIBLE_VOTERS, 0,
+                           why=Why(WhyCode.NO_RANKINGS))
     n = len(names)
     d = np.zeros((n, n), dtype=np.int64)
     for a in range(n):
@@ -464,7 +523,7 @@ def schulze(
             table.ballots,
             winner=winners[0],
             pairwise=pairwise,
-            detail=f"{winners[0]} beats every other option by strongest path",
+            why=Why(WhyCode.STRONGEST_PATH_WINNER, {"winner": winners[0]}),
         )
     return TallyResult(
         Rule.SCHULZE,
@@ -472,7 +531,7 @@ def schulze(
         table.ballots,
         tied=tuple(winners),
         pairwise=pairwise,
-        detail="several options are unbeaten by strongest path",
+        why=Why(WhyCode.STRONGEST_PATH_TIE, {"tied": list(winners)}),
     )
 
 
@@ -490,7 +549,8 @@ def instant_runoff(
     table = ranked or RankTable.from_ballots(ballots, options)
     names, ranks, w = table.names, table.ranks, table.weights
     if table.ballots == 0 or not names:
-        return TallyResult(Rule.INSTANT_RUNOFF, Outcome.NO_ELIGIBLE_VOTERS, 0, detail="no rankings")
+        return TallyResult(Rule.INSTANT_RUNOFF, Outcome.NO_ELIGIBLE_VOTERS, 0,
+                           why=Why(WhyCode.NO_RANKINGS))
     n_opts = len(names)
     remaining = list(range(n_opts))
     rounds: list[dict[str, int]] = []
@@ -510,7 +570,9 @@ def instant_runoff(
                 table.ballots,
                 winner=names[leader],
                 rounds=tuple(rounds),
-                detail=f"{names[leader]} has {counts[leader]} of {total} continuing ballots",
+                why=Why(WhyCode.RUNOFF_MAJORITY, {"winner": names[leader],
+                                                  "votes": int(counts[leader]),
+                                                  "continuing": total}),
             )
         low = min(counts[i] for i in remaining)
         lowest = [i for i in remaining if counts[i] == low]
@@ -524,7 +586,8 @@ def instant_runoff(
                 table.ballots,
                 tied=tuple(names[i] for i in lowest),
                 rounds=tuple(rounds),
-                detail=f"round {len(rounds)}: options tied for elimination at {low} votes",
+                why=Why(WhyCode.RUNOFF_TIE, {"round": len(rounds), "votes": int(low),
+                                             "tied": [names[i] for i in lowest]}),
             )
         remaining = [i for i in remaining if i not in lowest]
 
