@@ -66,7 +66,8 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     print(f"tally under every rule, {BALLOTS} ballots: {elapsed:.3f} s (target < 1 s)")
     for rule, result in results.items():
-        print(f"  {rule.value:30} {result.outcome.value:18} {result.winner or ''} {result.detail}")
+        why = result.why.code.value
+        print(f"  {rule.value:30} {result.outcome.value:18} {result.winner or ''} {why}")
     for rule in (Rule.SIMPLE_MAJORITY, Rule.SCHULZE):
         start = time.perf_counter()
         data = serialise(make_ballot_file(rule, ballots, b"bench-secret-0123456789"))

@@ -144,3 +144,17 @@ def test_the_exhibition_actor_carries_every_language_in_name_and_summary_maps(ca
     assert document["nameMap"] == {"en": "The coast", "fr": "La côte"}
     assert document["summaryMap"] == {"en": "<p>Welcome to the coast.</p>",
                                       "fr": "<p>Bienvenue.</p>"}
+
+
+def test_replacing_an_exhibition_keeps_credits_only_for_languages_it_still_has(cast):
+    exhibition = coast(cast)
+    services.save_exhibition_translation(cast.owner, exhibition, language="fr",
+                                         title="La côte", translator="Claire")
+    services.save_exhibition(cast.owner, cast.organisation, slug="coast",
+                             title={"en": "The coast", "fr": "La côte"})
+    exhibition.refresh_from_db()
+    assert exhibition.translators == {"fr": "Claire"}
+    services.save_exhibition(cast.owner, cast.organisation, slug="coast",
+                             title={"en": "The coast"})
+    exhibition.refresh_from_db()
+    assert exhibition.translators == {}

@@ -58,6 +58,8 @@ def test_re_import_updates_without_duplicates(cast, tmp_path):
     work = Work.objects.get()
     assert work.texts.get(language="fr").title == "Le vieux port"
     assert work.media.count() == 1
+    # The history says so in every reader's language: a code, not English text.
+    assert "reimported" in set(work.versions.values_list("note_code", flat=True))
 
 
 def test_json_import_with_texts(cast, tmp_path):

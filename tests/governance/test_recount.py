@@ -64,3 +64,4 @@ def test_the_recount_prints_a_readable_result(published: tuple[Process, Path]) -
     call_command("governance", "recount", str(path), stdout=out)
     assert "outcome   adopted" in out.getvalue()
     assert "stakeholder_groups" in out.getvalue()
+    assert "why       Participants: adopted (2 voters for, 1 against); " in out.getvalue()

@@ -272,7 +272,8 @@ def exhibition_items(viewer: policy.Viewer, found: Exhibition) -> list[dict[str,
         shown = item.work if item.work_id in visible else None
         if shown is None and not item.narrative:
             continue
-        items.append({"position": item.position, "work": shown, "narrative": item.narrative})
+        items.append({"pk": item.pk, "position": item.position, "work": shown,
+                      "narrative": item.narrative})
     return items
 
 

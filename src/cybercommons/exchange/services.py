@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cybercommons.core import audit, events
-from cybercommons.core.errors import Conflict, ServiceError
+from cybercommons.core.errors import Conflict, NotFound, ServiceError
 from cybercommons.core.models import Country, Membership, Organisation, Role, User
 from cybercommons.exchange import media, policy, safety, search_index
 from cybercommons.exchange.kernel import hash_list as hash_list_kernel
@@ -77,6 +77,7 @@ class ExchangeAction(StrEnum):
     EXHIBITION_SAVED = "exchange.exhibition.saved"
     EXHIBITION_PUBLISHED = "exchange.exhibition.published"
     EXHIBITION_TRANSLATED = "exchange.exhibition.translated"
+    EXHIBITION_REORDERED = "exchange.exhibition.reordered"
     HASH_LIST_IMPORTED = "exchange.hashlist.imported"
     REPORT_FILED = "exchange.report.filed"
     CASE_DECIDED = "exchange.case.decided"
@@ -723,6 +724,9 @@ def save_exhibition(actor: User, organisation: Organisation, *, slug: str,
         else:
             exhibition = existing
             exhibition.title, exhibition.introduction = titles, intro
+            # A full replacement: credits stay only for languages still present.
+            exhibition.translators = {code: name for code, name in
+                                      exhibition.translators.items() if code in titles}
             exhibition.primary_language = primary
             exhibition.updated_at = timezone.now()
             exhibition.save()
@@ -744,6 +748,34 @@ def save_exhibition(actor: User, organisation: Organisation, *, slug: str,
             audit.record(ExchangeAction.EXHIBITION_PUBLISHED, actor=actor, obj=exhibition)
             _federation().exhibition_published(exhibition)
     return exhibition
+
+
+def move_exhibition_item(actor: User, exhibition: Exhibition, item_pk: int, *,
+                         direction: str) -> int:
+    """Move one item a step earlier ("up") or later ("down"), swapping it with its neighbour;
+    returns its new position (1-based). Why: curators reorder without retyping the list."""
+    policy.require_contributor(actor, exhibition.organisation)
+    if direction not in ("up", "down"):
+        raise ServiceError(_("Move an item up or down."), field="direction")
+    with transaction.atomic():
+        items = list(exhibition.items.select_for_update().order_by("position", "pk"))
+        index = next((i for i, item in enumerate(items) if item.pk == item_pk), None)
+        if index is None:
+            raise NotFound(_("The exhibition has no such item."))
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(items):
+            raise Conflict(_("The item is already first.") if direction == "up"
+                           else _("The item is already last."))
+        items[index], items[other] = items[other], items[index]
+        # Renumber all so that gaps or ties left by older edits disappear too.
+        for position, item in enumerate(items, start=1):
+            item.position = position
+        ExhibitionItem.objects.bulk_update(items, ["position"])
+        exhibition.updated_at = timezone.now()
+        exhibition.save(update_fields=["updated_at"])
+        audit.record(ExchangeAction.EXHIBITION_REORDERED, actor=actor, obj=exhibition,
+                     data={"item": item_pk, "direction": direction, "position": other + 1})
+    return other + 1
 
 
 def save_exhibition_translation(actor: User, exhibition: Exhibition, *, language: str,

@@ -25,10 +25,9 @@ class NoteCode(StrEnum):
 
 
 def _language_name(code: str) -> str:
-    from django.utils.translation import gettext
-
+    """The language's name in the active language (the settings hold lazy translations)."""
     names = dict(settings.LANGUAGES)
-    return str(gettext(names[code])) if code in names else code
+    return str(names[code]) if code in names else code
 
 
 def describe(code: str, params: Mapping[str, Any], note: str = "") -> str:

@@ -397,6 +397,7 @@ def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "translator": found.translators.get(language, ""),
         "languages": [(code, names.get(code, code)) for code in sorted(found.title)],
         "can_translate": policy.can_translate_exhibition(request.user, found),
+        "can_arrange": policy.can_contribute(request.user, found.organisation),
         "share_url": request.build_absolute_uri(),
     })
 
@@ -442,6 +443,67 @@ def exhibition_translate(request: HttpRequest, slug: str) -> HttpResponse:
         "original_introduction": found.introduction.get(primary, ""),
         "narrative_fields": [(form[f"narrative_{p}"], originals.get(p, "")) for p in positions],
     }, status=400 if request.method == "POST" else 200)
+
+
+def _arrangement(request: HttpRequest, found: Any) -> list[dict[str, Any]]:
+    """Items of the exhibition with a short label each, in the reader's language."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    language = _exhibition_language(found, _language())
+    rows = []
+    for item in queries.exhibition_items(request.user, found):
+        if item["work"] is not None:
+            shown = queries.text_for(item["work"], language)
+            label = shown.title if shown is not None else str(item["work"])
+        else:
+            narrative = item["narrative"]
+            text = narrative.get(language) or next(iter(narrative.values()), "")
+            label = _("Text: %(start)s") % {
+                "start": Truncator(strip_tags(text)).chars(60)}
+        rows.append({"pk": item["pk"], "label": label})
+    return rows
+
+
+def _editable_exhibition(request: HttpRequest, slug: str) -> Any:
+    found = queries.exhibition(request.user, slug)
+    if found is None:
+        raise Http404(_("No such exhibition."))
+    if not policy.can_contribute(request.user, found.organisation):
+        raise PermissionDenied(_("Only the organisation's editors may arrange this "
+                                 "exhibition."))
+    return found
+
+
+@login_required
+@require_GET
+def exhibition_arrange(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _editable_exhibition(request, slug)
+    return render(request, "exchange/pages/exhibition_arrange.html", {
+        "exhibition": found, "rows": _arrangement(request, found), "status": ""})
+
+
+@login_required
+@require_POST
+def exhibition_item_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Move an item up or down; with htmx only the list and the status line are sent back."""
+    found = _editable_exhibition(request, slug)
+    try:
+        position = services.move_exhibition_item(
+            core_policy.require_signed_in(request.user), found, pk,
+            direction=request.POST.get("direction", ""))
+    except ServiceError as error:
+        status, failed = error.message, True
+    else:
+        status, failed = _("Moved to position %(n)d.") % {"n": position}, False
+    if getattr(request, "htmx", False):
+        # A refused move answers 200 too: htmx swaps only successful answers, and the status
+        # line is how the refusal reaches a screen reader.
+        return render(request, "exchange/partials/exhibition_order.html", {
+            "exhibition": found, "rows": _arrangement(request, found), "status": status,
+            "oob": True})
+    (messages.error if failed else messages.success)(request, status)
+    return redirect("exchange:exhibition-arrange", slug=found.slug)
 
 
 @login_required

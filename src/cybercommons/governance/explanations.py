@@ -84,8 +84,8 @@ def _all_parts(params: Mapping[str, Any]) -> str:
 _SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     WhyCode.NO_VOTES: lambda p: _("No eligible voter voted yes or no."),
     WhyCode.SHARE_AGAINST_THRESHOLD: lambda p: _(
-        "%(share)s of the %(unit)s' votes cast were in favour; %(threshold)s were needed.") % {
-        "share": _share(p["share"]), "threshold": _share(p["threshold"]), "unit": _unit(p)},
+        "%(share)s of the votes cast were in favour; %(threshold)s were needed.") % {
+        "share": _share(p["share"]), "threshold": _share(p["threshold"])},
     WhyCode.EVEN: lambda p: _("%(count)s %(unit)s for and as many against.") % {
         "count": _weight(p["count"]), "unit": _unit(p)},
     WhyCode.FOR_AND_AGAINST: lambda p: _("%(yes)s %(unit)s for, %(no)s against.") % {

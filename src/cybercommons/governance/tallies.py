@@ -76,7 +76,7 @@ def result_json(result: rules.TallyResult) -> dict[str, Any]:
                   for name, (y, n) in result.parts.items()},
         "rounds": [dict(r) for r in result.rounds],
         "pairwise": result.pairwise,
-        "detail": result.detail,
+        "why": result.why.as_dict(),
     }
 
 

@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cybercommons.core import policy as core_policy
@@ -31,6 +30,7 @@ from cybercommons.core.lib.charts import csv_text, render_svg
 from cybercommons.core.models import Country, Organisation, Role
 from cybercommons.core.tasks import start_tracked
 from cybercommons.governance import charts, policy, queries, services
+from cybercommons.governance.explanations import OUTCOME_LABELS, part_label, result_why
 from cybercommons.governance.forms import (
     AmendmentDecisionForm,
     AmendmentForm,
@@ -58,13 +58,6 @@ from cybercommons.governance.models import (
     Vote,
 )
 from cybercommons.governance.rendering import diff_html, diff_stats, render_markdown
-
-OUTCOME_LABELS = {
-    "adopted": gettext_lazy("adopted"), "rejected": gettext_lazy("rejected"),
-    "elected": gettext_lazy("elected"),
-    "tie": gettext_lazy("a tie, reported as such"),
-    "no_eligible_voters": gettext_lazy("no eligible voters"),
-}
 
 
 def _process(request: HttpRequest, slug: str) -> Process:
@@ -558,25 +551,16 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
         labels = dict(DecisionRule.choices)
         others = [{**decision.other_results[r], "label": labels.get(r, r),
                    "outcome_label": OUTCOME_LABELS.get(decision.other_results[r]["outcome"],
-                                                       decision.other_results[r]["outcome"])}
+                                                       decision.other_results[r]["outcome"]),
+                   "why_text": result_why(decision.other_results[r])}
                   for r in decision.other_results]
         context["outcome_label"] = OUTCOME_LABELS.get(decision.outcome, decision.outcome)
-        context["parts"] = [(_part_label(name), part["yes"]["fraction"], part["no"]["fraction"])
+        context["why_text"] = result_why(decision.result)
+        context["parts"] = [(part_label(name), part["yes"]["fraction"], part["no"]["fraction"])
                             for name, part in decision.result.get("parts", {}).items()]
         context["others"] = others
         context["chart"] = render_svg(charts.rules_spec(others, decision.rule))
     return render(request, "governance/pages/result.html", context)
-
-
-def _part_label(name: str) -> str:
-    """A readable name for a part of a tally: a stakeholder group, a UN regional group
-    (hyphenated in ballot files), or one of the two majorities of a compound rule."""
-    labels: dict[str, Any] = {**queries.GROUP_LABELS, **queries.REGION_LABELS,
-                              "participants": gettext_lazy("Participants"),
-                              "stakeholder_groups": gettext_lazy("Stakeholder groups"),
-                              "developing_countries": gettext_lazy(
-                                  "Participants from LDCs, LLDCs and SIDS")}
-    return str(labels.get(name, labels.get(name.replace("-", "_"), name)))
 
 
 @require_GET

@@ -204,8 +204,20 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(choices=[("stix", _("STIX 2.1 bundle (JSON)")),
                                       ("misp", _("MISP event (JSON)")),
                                       ("csv", _("CSV of indicators"))], label=_("Format"))
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(label=_("Or a URL"), required=False, max_length=2000,
+                         assume_scheme="https",
+                         help_text=_("A STIX bundle or MISP event at an http(s) address"))
 
     def __init__(self, *args: Any, collections: QuerySet[Collection], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["collection"].queryset = collections  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Give either a file or a URL."))
+        if data.get("url") and data.get("kind") == "csv":
+            self.add_error("kind", _("Only a STIX bundle or a MISP event can be imported "
+                                     "from a URL."))
+        return data

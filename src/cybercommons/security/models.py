@@ -189,6 +189,26 @@ class StixObject(models.Model):
         return f"{self.stix_id} @ {self.version_key or self.date_added}"
 
 
+class StixReference(models.Model):
+    """One version names another object (``*_ref``/``*_refs``): an edge of the object graph.
+
+    Read by the target id (``sec_ref_target``) to find what points at an object without
+    scanning the raw JSON.
+    """
+
+    source = models.ForeignKey(StixObject, on_delete=models.CASCADE, related_name="references")
+    target_id = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target_id"], name="one_ref_per_target"),
+        ]
+        indexes = [models.Index(fields=["target_id", "source"], name="sec_ref_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} -> {self.target_id}"
+
+
 class Status(models.Model):
     """A TAXII status resource: what became of each object of one add request."""
 
@@ -215,7 +235,7 @@ class Status(models.Model):
         return str(self.id)
 
 
-class EncryptedSecretField(models.TextField):  # type: ignore[type-arg]
+class EncryptedSecretField(models.TextField):
     """Clear text in Python, Fernet ciphertext in the database (see ``secret_box``)."""
 
     def from_db_value(self, value: str | None, expression: object, connection: object

@@ -25,7 +25,7 @@ from cybercommons.security.kernel.taxii_paging import (
     encode_cursor,
 )
 from cybercommons.security.kernel.tlp import TLP_RANK, Tlp
-from cybercommons.security.models import Collection, StixObject
+from cybercommons.security.models import Collection, StixObject, StixReference
 
 CURSOR_MAX_AGE = timedelta(days=1)
 
@@ -165,12 +165,14 @@ def object_versions(viewer: policy.Viewer, stix_id: str) -> QuerySet[StixObject]
 
 def related(viewer: policy.Viewer, stix_id: str, limit: int = 60) -> list[StixObject]:
     """Relationships, sightings and reports that name an object, as the viewer may see them."""
-    visible = policy.latest_objects(viewer)
-    needle = '"' + stix_id + '"'
-    links = list(visible.filter(type__in=["relationship", "sighting", "report"],
-                                raw__contains=needle).exclude(stix_id=stix_id)
-                 .select_related("collection")[:limit])
-    return links
+    # The references table answers "what names this id" from its index; the policy then
+    # keeps the newest version of each link the viewer may see, and only if that version
+    # still names the object.
+    naming = StixReference.objects.filter(target_id=stix_id).values("source_id")
+    return list(policy.latest_objects(viewer)
+                .filter(pk__in=naming, type__in=["relationship", "sighting", "report"])
+                .exclude(stix_id=stix_id).select_related("collection")
+                .order_by("-date_added", "-pk")[:limit])
 
 
 def names_of(viewer: policy.Viewer, stix_ids: list[str]) -> dict[str, str]:

@@ -46,8 +46,10 @@ from cybercommons.security.models import (
     SharingGroup,
     Status,
     StixObject,
+    StixReference,
     Subscription,
 )
+from cybercommons.security.stix_references import referenced_ids
 
 ONE_MICROSECOND = timedelta(microseconds=1)
 
@@ -207,6 +209,7 @@ def add_objects(
         seq = locked.last_seq
         first_seq = seq + 1
         rows: list[dict[str, Any]] = []
+        references: dict[int, set[str]] = {}
         for key, (item, detail) in prepared.items():
             if key in present:
                 outcome.duplicates += 1
@@ -232,12 +235,23 @@ def add_objects(
                 "tlp_rank": TLP_RANK[stricter(level, collection_tlp)],
                 "owner_org_id": owner.pk, "added_by_id": actor.pk,
             })
+            named = referenced_ids(obj)
+            if named:
+                references[seq] = named
             outcome.successes.append(detail)
         superseded_last, superseded_first = _set_version_flags(rows, bounds)
         version_rows.insert(rows)
+        pk_of: dict[int, int] = {}
+        if rows and (recipient_orgs or recipient_groups or references):
+            pk_of = dict(StixObject.objects.filter(collection=locked, seq__gte=first_seq,
+                                                   seq__lte=seq).values_list("seq", "pk"))
+        if references:
+            StixReference.objects.bulk_create(
+                [StixReference(source_id=pk_of[row_seq], target_id=target)
+                 for row_seq, named in references.items() for target in sorted(named)],
+                batch_size=1000)
         if rows and (recipient_orgs or recipient_groups):
-            pks = list(StixObject.objects.filter(collection=locked, seq__gte=first_seq,
-                                                 seq__lte=seq).values_list("pk", flat=True))
+            pks = list(pk_of.values())
             StixObject.recipient_orgs.through.objects.bulk_create(
                 [StixObject.recipient_orgs.through(stixobject_id=pk, organisation_id=org)
                  for pk in pks for org in recipient_orgs], batch_size=1000)

@@ -31,7 +31,7 @@ from cybercommons.security.forms import (
     SharingGroupForm,
     SubscriptionForm,
 )
-from cybercommons.security.importers.files import import_file
+from cybercommons.security.importers.files import import_file, import_url
 from cybercommons.security.kernel.stix_validation import check_pattern
 from cybercommons.security.kernel.tlp import tlp_for_marking_id
 from cybercommons.security.models import TLP_CHOICES, CollectionGrant, SharingGroup
@@ -79,8 +79,11 @@ def object_detail(request: HttpRequest, stix_id: str) -> HttpResponse:
     latest = versions[-1]
     content = json.loads(latest.raw)
     links = queries.related(request.user, stix_id)
-    neighbours = graph.neighbours(stix_id, [json.loads(link.raw) for link in links])
-    names = queries.names_of(request.user, [n.other_id for n in neighbours])
+    found = graph.neighbours(stix_id, [json.loads(link.raw) for link in links])
+    names = queries.names_of(request.user, [n.other_id for n in found])
+    # A link the viewer may see can name an object they may not: it is left out, so the
+    # page shows only related objects the policy lets the viewer see.
+    neighbours = [n for n in found if n.other_id in names]
     return render(request, "security/pages/object_detail.html", {
         "object": latest, "versions": versions, "content": content,
         "pretty": json.dumps(content, indent=2, ensure_ascii=False),
@@ -294,13 +297,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
+        actor = require_signed_in(request.user)
+        collection, kind = form.cleaned_data["collection"], form.cleaned_data["kind"]
+        if upload is not None and upload.size > MAX_UPLOAD:
             form.add_error("file", _("The file is larger than 20 MB."))
         else:
             try:
-                report = import_file(require_signed_in(request.user),
-                                     form.cleaned_data["collection"], form.cleaned_data["kind"],
-                                     upload.read())
+                if upload is None:
+                    report = import_url(actor, collection, kind, form.cleaned_data["url"])
+                else:
+                    report = import_file(actor, collection, kind, upload.read())
             except ServiceError as error:
                 form.add_error(None, error.message)
     return render(request, "security/pages/import.html", {"form": form, "report": report},

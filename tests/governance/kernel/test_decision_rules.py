@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 import pytest
@@ -11,6 +12,8 @@ from cybercommons.governance.kernel.decision_rules import (
     BallotError,
     Outcome,
     Rule,
+    Why,
+    WhyCode,
     consensus,
     developing_country_safeguard,
     double_majority,
@@ -150,7 +153,12 @@ def test_developing_country_safeguard_blocks_when_developing_participants_are_ag
 def test_developing_country_safeguard_without_developing_voters_is_reported() -> None:
     result = developing_country_safeguard([motion("a", "yes"), motion("b", "yes")])
     assert result.outcome is Outcome.NO_ELIGIBLE_VOTERS
-    assert "developing_countries" in result.detail
+    parts = {p["part"]: p for p in result.why.params["parts"]}
+    assert result.why.code is WhyCode.ALL_PARTS
+    assert parts["developing_countries"]["outcome"] == "no_eligible_voters"
+    assert parts["developing_countries"]["why"].code is WhyCode.NO_VOTES
+    assert parts["participants"]["why"] == Why(
+        WhyCode.FOR_AND_AGAINST, {"yes": 2, "no": 0, "unit": "voters"})
 
 
 def test_consensus_is_blocked_only_by_an_objection_with_a_reason() -> None:
@@ -262,3 +270,26 @@ def test_a_ranking_of_an_unknown_option_is_refused() -> None:
 def test_an_unknown_rule_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown decision rule"):
         tally("lottery", [])
+
+
+def test_results_explain_themselves_with_codes_and_plain_parameters() -> None:
+    qualified = qualified_majority([motion("a", "yes"), motion("b", "yes"), motion("c", "no")])
+    assert qualified.why == Why(WhyCode.SHARE_AGAINST_THRESHOLD,
+                                {"share": 2 / 3, "threshold": 2 / 3, "unit": "voters"})
+    by_group = equal_stakeholder_groups(BALANCE)
+    assert by_group.why.code is WhyCode.FOR_AND_AGAINST
+    assert by_group.why.params == {"yes": 0.75, "no": 1.25, "unit": "stakeholder_groups"}
+    objected = consensus([motion("a", "yes"), motion("b", "no", reason="art. 3")])
+    assert objected.why == Why(WhyCode.SUSTAINED_OBJECTIONS, {"count": 1})
+    runoff = instant_runoff([ranked("a", "xy"), ranked("b", "xy"), ranked("c", "yx")])
+    assert runoff.why == Why(WhyCode.RUNOFF_MAJORITY,
+                             {"winner": "x", "votes": 2, "continuing": 3})
+
+
+def test_every_explanation_is_plain_json_with_no_sentence() -> None:
+    ballots = [*BALANCE, motion("z", "no", region="african", developing=True)]
+    for result in tally_all(ballots).values():
+        data = result.why.as_dict()
+        assert json.loads(json.dumps(data)) == data
+        assert data["code"] in set(WhyCode)
+        assert " " not in data["code"]

@@ -155,7 +155,8 @@ def _import_one(actor: User, record: dict[str, Any], folder: Path,
         report.created += 1
     else:
         work = existing
-        services.update_work(actor, work, note_code=NoteCode.REIMPORTED, kind=record.get("kind", work.kind),
+        services.update_work(actor, work, note_code=NoteCode.REIMPORTED,
+                             kind=record.get("kind", work.kind),
                              licence=record.get("licence", work.licence), **fields)
         for text in texts:
             current = work.texts.filter(language=text.language).first()

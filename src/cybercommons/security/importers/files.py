@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import User
-from cybercommons.security import services
+from cybercommons.security import policy, services
 from cybercommons.security.envelope_reader import EnvelopeError, RawObject, read_objects
+from cybercommons.security.importers import url_fetch
 from cybercommons.security.kernel.formats import CsvFormatError, import_indicator_csv
 from cybercommons.security.kernel.misp_conversion import MispFormatError, misp_event_to_bundle
 from cybercommons.security.kernel.stix_validation import load_json
@@ -119,3 +120,23 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
                                                    record_status=False), report)
     raise ServiceError(_("Unknown format %(kind)s: use stix, misp or csv.") % {"kind": kind},
                        field="kind")
+
+
+URL_KINDS = ("stix", "misp")
+
+
+def import_url(actor: User, collection: Collection, kind: str, url: str, *,
+               max_bytes: int = url_fetch.MAX_BYTES,
+               timeout: float = url_fetch.TIMEOUT_SECONDS) -> ImportReport:
+    """Fetch a STIX bundle or MISP event from ``url`` and import it like a file.
+
+    The write right is checked before anything is fetched, so the server connects
+    nowhere on behalf of someone who could not store the result.
+    """
+    if kind not in URL_KINDS:
+        raise ServiceError(_("Only a STIX bundle or a MISP event can be imported from a URL."),
+                           field="kind")
+    if not policy.can_write(actor, collection):
+        raise policy.PermissionDenied(_("You may not add objects to this collection."))
+    return import_file(actor, collection, kind,
+                       url_fetch.fetch(url, max_bytes=max_bytes, timeout=timeout))

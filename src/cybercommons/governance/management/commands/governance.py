@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.progress import TerminalBar, Tracker
 from cybercommons.governance import tallies
+from cybercommons.governance.explanations import explain
 from cybercommons.governance.importers import polis as polis_importer
 from cybercommons.governance.kernel.ballot_file import BallotFileError, recount
 from cybercommons.governance.kernel.decision_rules import BallotError
@@ -89,4 +90,4 @@ class Command(BaseCommand):
         for name, part in data["parts"].items():
             self.stdout.write(f"  {name}: yes {part['yes']['fraction']}, "
                               f"no {part['no']['fraction']}")
-        self.stdout.write(f"detail    {data['detail']}")
+        self.stdout.write(f"why       {explain(data['why'])}")

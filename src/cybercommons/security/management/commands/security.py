@@ -13,7 +13,7 @@ from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import User
 from cybercommons.core.progress import TerminalBar
 from cybercommons.security import federation
-from cybercommons.security.importers.files import KINDS, import_file
+from cybercommons.security.importers.files import KINDS, import_file, import_url
 from cybercommons.security.models import Collection, StixObject, Subscription
 
 
@@ -24,7 +24,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="import files into a collection (one report each)")
         imp.add_argument("kind", choices=KINDS)
-        imp.add_argument("files", nargs="+", type=Path)
+        imp.add_argument("files", nargs="+",
+                         help="files, or http(s) URLs of STIX bundles or MISP events")
         imp.add_argument("--collection", required=True, help="collection id or alias")
         imp.add_argument("--user", required=True, help="the account the import acts for")
         imp.add_argument("--json", action="store_true", help="print the reports as JSON")
@@ -58,7 +59,11 @@ class Command(BaseCommand):
         failed = False
         for number, path in enumerate(options["files"], start=1):
             try:
-                report = import_file(user, collection, options["kind"], path.read_bytes())
+                if path.startswith(("http://", "https://")):
+                    report = import_url(user, collection, options["kind"], path)
+                else:
+                    report = import_file(user, collection, options["kind"],
+                                         Path(path).read_bytes())
             except (OSError, ServiceError) as error:
                 failed = True
                 reports.append({"file": str(path), "error": str(error)})
