@@ -44,6 +44,10 @@ else:
     SECRET_KEY = "ephemeral-" + secrets.token_urlsafe(48)
     SECRET_KEY_SOURCE = "ephemeral"
 
+# Key for secrets the platform must store to act for its users (a TAXII subscription's
+# remote password). Empty: derived from SECRET_KEY. Set it so SECRET_KEY can rotate alone.
+CYBERCOMMONS_ENCRYPTION_KEY = env_str("CYBERCOMMONS_ENCRYPTION_KEY", "")
+
 # The public address of the site, for absolute links in e-mails sent outside a request.
 CYBERCOMMONS_SITE_URL = env_str("CYBERCOMMONS_SITE_URL", "http://127.0.0.1:8000")
 
