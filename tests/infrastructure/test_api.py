@@ -138,6 +138,13 @@ def test_the_planner_runs_on_candidates_the_caller_may_use(sample: Dataset, cast
     assert _post(_client(), "/planner/run", {"candidates": ids, "budget": 30}).status_code == 401
 
 
+def test_an_id_too_large_for_the_database_is_a_client_error(sample: Dataset, cast: Any) -> None:
+    response = _post(_client(cast.owner), "/planner/run",
+                     {"candidates": [10**30], "budget": 30})
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"] == "application/problem+json"
+
+
 def test_candidates_list_hides_private_ones(sample: Dataset, cast: Any) -> None:
     response = _post(_client(cast.owner), "/candidates", {
         "name": "Secret link", "kind": "terrestrial", "cost": 3, "links": {"a": "FJ", "b": "TO"}})

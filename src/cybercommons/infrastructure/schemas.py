@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -160,7 +160,8 @@ class CandidateProjectPage(Page[CandidateProjectOut]):
 
 
 class PlannerRunIn(Schema):
-    candidates: list[int] = Field(..., min_length=1, max_length=1000)
+    candidates: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        ..., min_length=1, max_length=1000)
     budget: float = Field(..., ge=0)
     objective: Literal["capped_min_cut", "population_out_of_spof"] = "capped_min_cut"
     save: bool = True

@@ -187,3 +187,14 @@ def test_it_answers_methods_no_operation_offers_with_405(anon: ApiClient, method
     response = anon.client.generic(method, API + "/me")
     assert response.status_code == 405
     assert response["Allow"] == "GET"
+
+
+def test_a_number_too_large_for_the_database_is_a_400_problem() -> None:
+    """An overflow deep in a query is the client's mistake: 400, never a 500."""
+    from django.test import RequestFactory
+
+    from cybercommons.core.lib.api_problems import out_of_range
+
+    response = out_of_range(RequestFactory().get("/api/v1/x"), OverflowError("too large"))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"

@@ -106,6 +106,13 @@ def model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> 
     return problem_response(400, " ".join(exc.messages), instance=request.path)
 
 
+def out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A whole number beyond what the database stores (e.g. an id of 10**30): the client's
+    # mistake, not the server's.
+    return problem_response(400, _("A number in the request is too large."),
+                            instance=request.path)
+
+
 def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled error in %s %s", request.method, request.path)
     return problem_response(
@@ -125,6 +132,7 @@ def install_handlers(api: NinjaAPI) -> None:
         (ServiceError, service_error),
         (DjangoValidationError, model_validation_error),
         (SuspiciousOperation, suspicious),
+        (OverflowError, out_of_range),
         (Exception, unexpected),
     ]
     for exc_class, handler in handlers:
