@@ -56,6 +56,15 @@ def test_bad_input_is_a_problem_document(cast):
     assert client.post(f"{API}/works", **body({"kind": "article"})).status_code in (400, 422)
 
 
+def test_null_subjects_in_a_patch_clear_them(cast):
+    client = as_user(cast.owner)
+    work = client.post(f"{API}/works", **body(new_work())).json()
+    answer = client.patch(f"{API}/works/{work['uuid']}",
+                          **body({"creator": "", "subjects": None, "visibility": "public"}))
+    assert answer.status_code == 200
+    assert answer.json()["subjects"] == []
+
+
 def test_a_null_licence_in_a_patch_is_refused_not_a_server_error(cast):
     client = as_user(cast.owner)
     work = client.post(f"{API}/works", **body(new_work())).json()

@@ -196,7 +196,7 @@ def _clean_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
                                field="country")
         cleaned["country"] = country
     if "subjects" in cleaned:
-        subjects = cleaned["subjects"]
+        subjects = cleaned["subjects"] or []  # null clears the subjects
         if isinstance(subjects, str):
             subjects = re.split(r"[;,\n]", subjects)
         cleaned["subjects"] = [str(s).strip()[:100] for s in subjects if str(s).strip()][:30]
