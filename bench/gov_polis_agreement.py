@@ -53,6 +53,7 @@ class Row:
     ratio: float
     reachable: bool
     seconds: float
+    cpu_seconds: float
 
 
 def red_dwarf_ari(conversation: PolisConversation) -> tuple[float, int]:
@@ -98,9 +99,10 @@ def measure(root: Path, with_red_dwarf: bool = True) -> list[Row]:
     """One row per conversation."""
     rows = []
     for name, conversation in conversations(root):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         ours = agreement(conversation, map_conversation(conversation, seed=SEED), seed=SEED)
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
         peer, peer_k = red_dwarf_ari(conversation) if with_red_dwarf else (None, None)
         rows.append(
             Row(
@@ -114,6 +116,7 @@ def measure(root: Path, with_red_dwarf: bool = True) -> list[Row]:
                 ours.spread_ratio,
                 ours.reachable,
                 seconds,
+                cpu_seconds,
             )
         )
     return rows
@@ -133,7 +136,7 @@ def main() -> None:
     rows = measure(root, with_peer)
     print(
         f"{'conversation':46} {'n':>5} {'k P/us/rd':>10} {'ARI us':>7} {'ARI rd':>7} "
-        f"{'spread':>7} {'reach':>5} {'ok':>3} {'s':>5}"
+        f"{'spread':>7} {'reach':>5} {'ok':>3} {'wall s':>6} {'cpu s':>5}"
     )
     for r in rows:
         ok = r.red_dwarf is None or r.ours >= r.red_dwarf - MARGIN
@@ -142,7 +145,7 @@ def main() -> None:
         print(
             f"{r.name:46} {r.participants:5d} {ks:>10} {r.ours:7.3f} {rd} "
             f"{r.ratio:7.3f} {'yes' if r.reachable else 'NO':>5} {'ok' if ok else 'NO':>3} "
-            f"{r.seconds:5.2f}"
+            f"{r.seconds:6.2f} {r.cpu_seconds:5.2f}"
         )
     reachable = [r for r in rows if r.reachable]
     median = statistics.median(r.ours for r in reachable)

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import types
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,19 +72,31 @@ def make_collection(max_content_length: int = 50 * 1024 * 1024) -> tuple[str, st
     return f"/taxii2/bench/collections/{collection.pk}/objects/", secret
 
 
-def indicators(count: int, start: int) -> list[dict[str, Any]]:
-    """``count`` distinct indicators on documentation addresses (RFC 5737)."""
+def indicators(count: int, start: int, *, distinct_times: bool = False) -> list[dict[str, Any]]:
+    """``count`` distinct indicators on documentation addresses (RFC 5737).
+
+    With ``distinct_times`` each one has its own ``created``/``modified``/``valid_from``
+    (one millisecond apart, as a feed's objects are), so no timestamp is parsed or
+    formatted from a cache of equal values.
+    """
     ranges = ("192.0.2", "198.51.100", "203.0.113")
+    base = datetime(2024, 1, 1, tzinfo=UTC)
     out = []
     for n in range(start, start + count):
         address = f"{ranges[n % 3]}.{n % 254 + 1}"
+        if distinct_times:
+            moment = base + timedelta(milliseconds=n)
+            stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+            valid_from = stamp
+        else:
+            stamp, valid_from = "2024-01-01T00:00:00.000Z", "2024-01-01T00:00:00Z"
         out.append({
             "type": "indicator", "spec_version": "2.1",
             "id": f"indicator--{uuid.uuid4()}",
-            "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
+            "created": stamp, "modified": stamp,
             "name": f"Scanner {address} #{n}",
             "pattern": f"[ipv4-addr:value = '{address}']", "pattern_type": "stix",
-            "valid_from": "2024-01-01T00:00:00Z", "labels": ["scanner"],
+            "valid_from": valid_from, "labels": ["scanner"],
         })
     return out
 

@@ -45,6 +45,9 @@ def test_rankings_and_comparison_come_from_the_stored_definitions(client, small_
     body = client.get(f"{API}/indices/open-connectivity/rankings", {"year": 2020}).json()
     assert [r["country"] for r in body["rows"]] == ["FR", "NP", "KE"]
     assert "not imputed" in body["missing_data_rule"]
+    assert body["missing_data_rule_message"]["code"] == "index.missing_data_rule"
+    assert body["missing_data_rule_message"]["params"] == {
+        "min_pillar_share": 0.5, "require_all_pillars": True}
     ldc = client.get(f"{API}/indices/open-connectivity/rankings",
                      {"year": 2020, "group": "ldc"}).json()
     assert [r["country"] for r in ldc["rows"]] == ["NP"]
@@ -61,9 +64,14 @@ def test_a_bad_index_definition_is_a_problem_with_the_kernel_reasons(client, cas
     response = client.post(f"{API}/indices", json.dumps(payload),
                            content_type="application/json")
     assert response.status_code == 400
-    detail = response.json()["detail"]
-    assert "pillar weights add up to 0.5, not 1" in detail
-    assert "has no best goalpost" in detail
+    problem = response.json()
+    assert "pillar weights add up to 0.5, not 1" in problem["detail"]
+    assert "has no best goalpost" in problem["detail"]
+    assert [(e["type"], e["ctx"]) for e in problem["errors"]] == [
+        ("index.indicator_no_best", {"indicator": "A"}),
+        ("index.pillar_weights_sum", {"total": 0.5}),
+    ]
+    assert problem["errors"][1]["msg"] == "pillar weights add up to 0.5, not 1"
     client.logout()
     assert client.post(f"{API}/indices", json.dumps(payload),
                        content_type="application/json").status_code == 401
@@ -151,7 +159,10 @@ def test_indices_are_listed_with_the_built_in_idi(client, db):
     codes = [i["code"] for i in client.get(f"{API}/indices").json()]
     assert "itu-idi-2023" in codes
     idi = client.get(f"{API}/indices/itu-idi-2023").json()
-    assert any("not confirmed" in i["provenance"] for i in idi["definition"]["indicators"])
+    unconfirmed = {i["code"] for i in idi["definition"]["indicators"]
+                   if not i["goalposts_confirmed"]}
+    assert unconfirmed == {"i136mwi_subs", "i135tfb_subs", "i271mb_high_ts_GNI",
+                           "i154_FBB_ts_GNI"}
 
 
 @pytest.mark.django_db

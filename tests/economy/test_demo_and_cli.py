@@ -128,6 +128,7 @@ def test_the_command_explains_progress_and_matches(db):
     ranked = json.loads(out.getvalue())
     assert ranked[0]["name"] == "Digital infrastructure facility"
     assert ranked[0]["reasons"]
+    assert ranked[0]["reason_messages"][0]["code"].startswith("match.")
     private = Project.objects.get(country_id="FJ")
     with pytest.raises(CommandError, match="no public project"):
         call_command("economy", "matches", str(private.pk), stdout=io.StringIO())

@@ -77,8 +77,9 @@ def test_an_index_whose_weights_do_not_add_up_is_refused_with_the_reason(cast):
     data = {"code": "bad", "name": "Bad", "pillars": [{"code": "p", "weight": 0.7}],
             "indicators": [{"code": "IT.NET.USER.ZS", "pillar": "p", "weight": 1,
                             "best": 100, "worst": 0}]}
-    with pytest.raises(ServiceError, match=r"pillar weights add up to 0\.7, not 1"):
+    with pytest.raises(ServiceError, match=r"pillar weights add up to 0\.7, not 1") as refused:
         services.define_index(cast.owner, data)
+    assert [p.code for p in refused.value.problems] == ["index.pillar_weights_sum"]
     data["pillars"][0]["weight"] = 1
     del data["indicators"][0]["best"]
     with pytest.raises(ServiceError, match="has no best goalpost"):

@@ -20,6 +20,16 @@ def bundle(request: HttpRequest) -> HttpResponse:
     return HttpResponse(json.dumps(BUNDLE), content_type="application/json")
 
 
+INDICATORS_CSV = ("type,value,name\n"
+                  "ipv4-addr,198.51.100.7,Scanner seen at the border\n"
+                  "ipv4-addr,not-an-address,Broken row\n"
+                  "domain-name,bad.example,Phishing domain\n")
+
+
+def indicators_csv(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(INDICATORS_CSV, content_type="text/csv")
+
+
 def moved(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect("/fixture/bundle.json")
 
@@ -40,6 +50,7 @@ def missing(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("fixture/bundle.json", bundle),
+    path("fixture/indicators.csv", indicators_csv),
     path("fixture/moved", moved),
     path("fixture/huge", huge),
     path("fixture/slow", slow),

@@ -1,4 +1,7 @@
-"""Import a STIX bundle by URL: limits on size and time, http(s) only, no private hosts."""
+"""Import a STIX bundle by URL: limits on size and time, http(s) only, no private hosts.
+
+The background task and its status pages are tested in ``test_import_url_tasks``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.test import Client
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.security.importers import url_fetch
@@ -93,27 +95,11 @@ def test_an_outsider_cannot_make_the_server_fetch(world: World) -> None:
     fetch.assert_not_called()
 
 
-def test_csv_is_not_a_url_format(world: World) -> None:
-    with pytest.raises(ServiceError, match="STIX bundle or a MISP event"):
-        import_url(world.alice, world.collection, "csv", "https://feeds.example/b.csv")
-
-
-def test_the_import_page_takes_a_url(world: World, served: str) -> None:
-    client = Client()
-    client.force_login(world.bob)
-    response = client.post("/security/import/", {
-        "collection": world.collection.pk, "kind": "stix",
-        "url": served + "/fixture/bundle.json"})
-    assert response.status_code == 200
-    assert StixObject.objects.filter(stix_id=indicator(41)["id"]).exists()
-    neither = client.post("/security/import/", {"collection": world.collection.pk,
-                                                "kind": "stix"})
-    assert neither.status_code == 400
-    assert "Give either a file or a URL." in neither.content.decode()
-    refused = client.post("/security/import/", {
-        "collection": world.collection.pk, "kind": "stix",
-        "url": "ftp://feeds.example/bundle.json"})
-    assert refused.status_code == 400
+def test_an_unknown_format_is_refused_before_fetching(world: World) -> None:
+    with mock.patch.object(url_fetch, "fetch") as fetch, \
+            pytest.raises(ServiceError, match="use stix, misp or csv"):
+        import_url(world.alice, world.collection, "xml", "https://feeds.example/b.xml")
+    fetch.assert_not_called()
 
 
 def test_the_cli_imports_a_url(world: World, served: str) -> None:

@@ -8,6 +8,7 @@ shape the answer; private fields of projects and funders are left null for outsi
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,8 +19,9 @@ from ninja import Path, Query, Router, Status
 from cybercommons.core import policy as core_policy
 from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, signed_in, viewer
 from cybercommons.core.lib.pagination import PageParams, paginate
+from cybercommons.core.lib.problems import problem_response
 from cybercommons.core.models import Country, Organisation
-from cybercommons.economy import policy, queries, services
+from cybercommons.economy import explanations, policy, queries, services
 from cybercommons.economy.kernel.progress import DEFAULT_TREND_WINDOW
 from cybercommons.economy.models import Funder, Observation, Project
 from cybercommons.economy.schemas import (
@@ -59,20 +61,23 @@ def _nan_none(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else value
 
 
+def _found(row: Any, absent: str) -> Any:
+    """``row`` when a policy query found it, else a 404 whose detail says ``absent``."""
+    if row is None:
+        raise Http404(absent)
+    return row
+
+
 def _country(request: HttpRequest, code: str) -> Country:
     field = "code" if len(code) == 2 else "alpha3"
-    country = core_policy.countries(viewer(request)).filter(**{field: code.upper()}).first()
-    if country is None:
-        raise Http404(_("No country has the code %(code)s.") % {"code": code})
-    return country
+    return _found(core_policy.countries(viewer(request)).filter(**{field: code.upper()}).first(),
+                  _("No country has the code %(code)s.") % {"code": code})
 
 
 def _index(request: HttpRequest, code: str) -> Any:
     services.ensure_built_in_indices()
-    row = queries.index_definition(viewer(request), code)
-    if row is None:
-        raise Http404(_("No index has the code %(code)s.") % {"code": code})
-    return row
+    return _found(queries.index_definition(viewer(request), code),
+                  _("No index has the code %(code)s.") % {"code": code})
 
 
 # --- Indicators and observations ----------------------------------------------------------
@@ -91,10 +96,8 @@ def list_indicators(request: HttpRequest, response: HttpResponse,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_indicators_get",
             summary="One indicator")
 def get_indicator(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> Any:
-    indicator = policy.indicators(viewer(request)).filter(code=code).first()
-    if indicator is None:
-        raise Http404(_("No indicator has the code %(code)s.") % {"code": code})
-    return indicator
+    return _found(policy.indicators(viewer(request)).filter(code=code).first(),
+                  _("No indicator has the code %(code)s.") % {"code": code})
 
 
 @router.get("/observations", response=EconomyObservationPage, auth=PUBLIC,
@@ -134,10 +137,11 @@ def list_imports(request: HttpRequest, response: HttpResponse,
 
 
 def _index_out(row: Any) -> dict[str, Any]:
-    definition = queries.kernel_definition(row)
+    rule = queries.kernel_definition(row).missing.explanation()
     return {"code": row.code, "name": row.name, "description": row.description,
             "built_in": row.built_in, "definition": row.definition,
-            "missing_data_rule": definition.missing.describe()}
+            "missing_data_rule": explanations.render(rule),
+            "missing_data_rule_message": explanations.as_json(rule)}
 
 
 @router.get("/indices", response=list[EconomyIndexOut], auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
@@ -156,8 +160,16 @@ def get_index(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> dict
 @router.post("/indices", response={201: EconomyIndexOut}, auth=SIGNED_IN,
              operation_id="economy_indices_create",
              summary="Define an index (refused with the reasons when it cannot be computed)")
-def create_index(request: HttpRequest, payload: EconomyIndexIn) -> Status:
-    row = services.define_index(signed_in(request), payload.dict())
+def create_index(request: HttpRequest, payload: EconomyIndexIn) -> Status | HttpResponse:
+    try:
+        row = services.define_index(signed_in(request), payload.dict())
+    except services.IndexRefused as refused:
+        # One entry per problem: the code and its values for programs, the sentence in
+        # the request's language for people.
+        return problem_response(400, refused.message, instance=request.path, errors=[
+            {"loc": ["body", "definition"], "msg": explanations.render(problem),
+             "type": problem.code, "ctx": dict(problem.params)}
+            for problem in refused.problems])
     return Status(201, _index_out(row))
 
 
@@ -170,7 +182,9 @@ def get_ranking(request: HttpRequest, code: str = Path(..., pattern=CODE),
     table = queries.ranking(viewer(request), _index(request, code), year=year,
                             region=region[:3], income=income[:2], group=group[:4])
     return {"index": code, "year": table.year, "years": list(table.years),
-            "pillars": list(table.pillar_labels), "missing_data_rule": table.missing_data_rule,
+            "pillars": list(table.pillar_labels),
+            "missing_data_rule": explanations.render(table.missing_data_rule),
+            "missing_data_rule_message": explanations.as_json(table.missing_data_rule),
             "rows": [{"rank": r.rank, "country": r.country.code, "name": r.country.name,
                       "score": r.score, "pillars": list(r.pillars)} for r in table.rows]}
 
@@ -205,8 +219,11 @@ def explain_country(request: HttpRequest, code: str = Path(..., pattern=COUNTRY)
     if breakdown is None:
         raise Http404(_("No data for this index in %(country)s.") % {"country": country.name})
     return {"index": breakdown.index, "country": country.code, "year": year,
-            "score": breakdown.score, "missing_data_rule": breakdown.missing_data_rule,
-            "reason_if_missing": breakdown.reason_if_missing,
+            "score": breakdown.score,
+            "missing_data_rule": explanations.render(breakdown.missing_data_rule),
+            "missing_data_rule_message": explanations.as_json(breakdown.missing_data_rule),
+            "reason_if_missing": explanations.render(breakdown.reason_if_missing),
+            "reason_if_missing_message": explanations.as_json(breakdown.reason_if_missing),
             "indicators": [vars(s) for s in breakdown.indicators],
             "pillars": [{**vars(p), "missing_indicators": list(p.missing_indicators)}
                         for p in breakdown.pillars]}
@@ -263,24 +280,52 @@ def _funder_out(request: HttpRequest, funder: Funder) -> dict[str, Any]:
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    organisation = core_policy.organisations(viewer(request)).filter(slug=slug).first()
-    if organisation is None:
-        raise Http404(_("No organisation has the short name %(slug)s.") % {"slug": slug})
-    return organisation
+    return _found(core_policy.organisations(viewer(request)).filter(slug=slug).first(),
+                  _("No organisation has the short name %(slug)s.") % {"slug": slug})
+
+
+def _visible(queryset: QuerySet[Any], pk: int, absent: str) -> Any:
+    """The row with ``pk`` in a policy queryset, or a 404 saying ``absent``."""
+    return _found(queryset.filter(pk=pk).first(), absent)
 
 
 def _get_project(request: HttpRequest, pk: int) -> Project:
-    project = policy.projects(viewer(request)).filter(pk=pk).first()
-    if project is None:
-        raise Http404(_("No project with this id is visible to you."))
-    return project
+    return _visible(policy.projects(viewer(request)), pk,
+                    _("No project with this id is visible to you."))
 
 
 def _get_funder(request: HttpRequest, pk: int) -> Funder:
-    funder = policy.funders(viewer(request)).filter(pk=pk).first()
-    if funder is None:
-        raise Http404(_("No funder with this id is visible to you."))
-    return funder
+    return _visible(policy.funders(viewer(request)), pk,
+                    _("No funder with this id is visible to you."))
+
+
+def _shaped_page(request: HttpRequest, response: HttpResponse, page: PageParams,
+                 queryset: QuerySet[Any], name: str,
+                 shape: Callable[[HttpRequest, Any], dict[str, Any]]) -> dict[str, Any]:
+    """One page of a policy queryset, each row shaped for the caller (private fields)."""
+    result = paginate(request, response, queryset, page=page, key="pk", name=name)
+    result["items"] = [shape(request, item) for item in result["items"]]
+    return result
+
+
+def _registered(request: HttpRequest, payload: Any, create: Callable[..., Any],
+                shape: Callable[[HttpRequest, Any], dict[str, Any]]) -> Status:
+    """Create a project or funder for the named organisation through its service."""
+    fields = payload.dict()
+    organisation = _organisation(request, fields.pop("organisation"))
+    return Status(201, shape(request, create(signed_in(request), organisation, **fields)))
+
+
+def _matches_out(pairs: Iterable[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """Ranked matches with each component's reason as a sentence in the request's language
+    and as the kernel's code and values."""
+    return [{"project": int(match.project_id), "funder": int(match.funder_id),
+             "name": other.name, "score": match.score, "eligible": match.eligible,
+             "components": [{"name": c.name, "fit": c.fit, "weight": c.weight,
+                             "reason": explanations.render(c.reason),
+                             "reason_message": explanations.as_json(c.reason)}
+                            for c in match.components]}
+            for other, match in pairs]
 
 
 @router.get("/projects", response=EconomyProjectPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
@@ -290,9 +335,7 @@ def list_projects(request: HttpRequest, response: HttpResponse, page: Query[Page
     qs = policy.projects(viewer(request))
     if country:
         qs = qs.filter(country=_country(request, country))
-    result = paginate(request, response, qs, page=page, key="pk", name="economy-projects")
-    result["items"] = [_project_out(request, p) for p in result["items"]]
-    return result
+    return _shaped_page(request, response, page, qs, "economy-projects", _project_out)
 
 
 @router.get("/projects/{pk}", response=EconomyProjectOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
@@ -305,10 +348,7 @@ def get_project(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> d
              operation_id="economy_projects_create",
              summary="Register a project (editors of the organisation)")
 def create_project(request: HttpRequest, payload: EconomyProjectIn) -> Status:
-    fields = payload.dict()
-    organisation = _organisation(request, fields.pop("organisation"))
-    project = services.create_project(signed_in(request), organisation, **fields)
-    return Status(201, _project_out(request, project))
+    return _registered(request, payload, services.create_project, _project_out)
 
 
 @router.patch("/projects/{pk}", response=EconomyProjectOut, auth=SIGNED_IN,
@@ -326,24 +366,15 @@ def update_project(request: HttpRequest, payload: EconomyProjectPatch,
 def project_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)
                     ) -> list[dict[str, Any]]:
     project = _get_project(request, pk)
-    return [_match_out(m, funder.name)
-            for funder, m in queries.funders_for_project(viewer(request), project)]
-
-
-def _match_out(match: Any, name: str) -> dict[str, Any]:
-    return {"project": int(match.project_id), "funder": int(match.funder_id), "name": name,
-            "score": match.score, "eligible": match.eligible,
-            "components": [vars(c) for c in match.components]}
+    return _matches_out(queries.funders_for_project(viewer(request), project))
 
 
 @router.get("/funders", response=EconomyFunderPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="economy_funders_list", summary="Funders of digital development")
 def list_funders(request: HttpRequest, response: HttpResponse,
                  page: Query[PageParams]) -> dict[str, Any]:
-    result = paginate(request, response, policy.funders(viewer(request)), page=page,
-                      key="pk", name="economy-funders")
-    result["items"] = [_funder_out(request, f) for f in result["items"]]
-    return result
+    return _shaped_page(request, response, page, policy.funders(viewer(request)),
+                        "economy-funders", _funder_out)
 
 
 @router.get("/funders/{pk}", response=EconomyFunderOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
@@ -356,10 +387,7 @@ def get_funder(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> di
              operation_id="economy_funders_create",
              summary="Register a funder (editors of the organisation)")
 def create_funder(request: HttpRequest, payload: EconomyFunderIn) -> Status:
-    fields = payload.dict()
-    organisation = _organisation(request, fields.pop("organisation"))
-    funder = services.create_funder(signed_in(request), organisation, **fields)
-    return Status(201, _funder_out(request, funder))
+    return _registered(request, payload, services.create_funder, _funder_out)
 
 
 @router.get("/funders/{pk}/matches", response=list[EconomyMatchOut], auth=PUBLIC,
@@ -368,8 +396,7 @@ def create_funder(request: HttpRequest, payload: EconomyFunderIn) -> Status:
 def funder_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)
                    ) -> list[dict[str, Any]]:
     funder = _get_funder(request, pk)
-    return [_match_out(m, project.name)
-            for project, m in queries.projects_for_funder(viewer(request), funder)]
+    return _matches_out(queries.projects_for_funder(viewer(request), funder))
 
 
 # --- Expressions of interest --------------------------------------------------------------
@@ -405,7 +432,6 @@ def create_interest(request: HttpRequest, payload: EconomyInterestIn) -> Status:
 def answer_interest(request: HttpRequest, payload: EconomyInterestAnswerIn,
                     pk: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     user = signed_in(request)
-    interest = policy.interests(user).filter(pk=pk).first()
-    if interest is None:
-        raise Http404(_("No expression of interest with this id is visible to you."))
+    interest = _visible(policy.interests(user), pk,
+                        _("No expression of interest with this id is visible to you."))
     return services.answer_interest(user, interest, payload.status)

@@ -1,17 +1,15 @@
-"""Words the kernel writes in English, in the page's language.
+"""Names the kernel gives its built-in indices, in the page's language.
 
 The kernel has no Django and so no translations: the names of the built-in indices'
-pillars and indicators are declared here so that the message catalogues carry them (the
-templates translate them with ``{% translate value %}``), and the missing-data rule is
-rewritten from the rule's own numbers.
+pillars and indicators, and where their goalposts come from, are declared here so that
+the message catalogues carry them (templates translate them with ``{% translate value %}``;
+a user-defined index's own words pass through unchanged). Sentences the kernel makes
+are rendered from codes in ``explanations.py``.
 """
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-
-from cybercommons.economy.kernel.composite import MissingDataRule
 
 # Names of the built-in indices, their pillars and indicators, as the kernel spells them.
 BUILT_IN_NAMES = (
@@ -37,15 +35,16 @@ BUILT_IN_NAMES = (
     gettext_noop("Population covered by at least 4G"),
 )
 
-
-def missing_data_rule(rule: MissingDataRule) -> str:
-    """The rule in one sentence in the active language (the kernel's ``describe`` in
-    English); the share is a percentage of the pillar's weight."""
-    overall = (_("the index is computed only when every pillar has a score")
-               if rule.require_all_pillars
-               else _("the index is the weighted mean of the pillars that have a score"))
-    return _("Missing indicators are not imputed and not counted as zero: their weight is "
-             "shared among the indicators of the same pillar that have data; a pillar is "
-             "scored only when indicators carrying at least %(share)s %% of its weight have "
-             "data; %(overall)s.") % {"share": round(rule.min_pillar_share * 100),
-                                      "overall": overall}
+# Where the built-in indices' goalposts come from, as kernel/idi.py spells it.
+BUILT_IN_PROVENANCE = (
+    gettext_noop("ITU IDI 2023 goalpost: 100 (the whole population / every inhabitant)"),
+    gettext_noop("ITU IDI 2023 goalpost: 100 (the whole population / every inhabitant); "
+                 "half of the coverage component"),
+    gettext_noop("best: 2 % of monthly GNI per capita, the Broadband Commission "
+                 "affordability target used by the IDI; worst: 20 %, a bound chosen here"),
+    gettext_noop("upper goalpost chosen here near high-income usage"),
+    gettext_noop("100 %: everyone online"),
+    gettext_noop("60 per 100: pre-2023 ITU IDI reference"),
+    gettext_noop("120 per 100: pre-2023 ITU IDI reference"),
+    gettext_noop("100 %: everyone covered"),
+)

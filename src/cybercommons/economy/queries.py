@@ -25,11 +25,13 @@ from cybercommons.economy.kernel.composite import (
 )
 from cybercommons.economy.kernel.composite import (
     IndexResult,
+    MissingDataRule,
     Panel,
     compute_index,
     definition_from_dict,
 )
 from cybercommons.economy.kernel.idi import IDI_2023, IndexBreakdown, explain
+from cybercommons.economy.kernel.messages import Message
 from cybercommons.economy.kernel.observations import GeoKind
 from cybercommons.economy.kernel.observations import Observation as KernelObservation
 from cybercommons.economy.kernel.ranking import RankingComparison, compare_rankings, rank_scores
@@ -153,7 +155,7 @@ class RankingTable:
     years: tuple[int, ...]
     pillar_labels: tuple[str, ...]
     rows: list[RankRow] = field(default_factory=list)
-    missing_data_rule: str = ""
+    missing_data_rule: Message = field(default_factory=MissingDataRule().explanation)
 
 
 def default_year(result: IndexResult) -> int | None:

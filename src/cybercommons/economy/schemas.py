@@ -60,6 +60,15 @@ class EconomyObservationFilters(Schema):
     total_only: bool = Field(False, description="only totals (no sex/location breakdowns)")
 
 
+class EconomyMessageOut(Schema):
+    """Something the kernel says: a stable code, its values, and the sentence in the
+    request's language (Accept-Language)."""
+
+    code: str
+    params: dict[str, Any]
+    text: str
+
+
 class EconomyIndexOut(Schema):
     code: str
     name: str
@@ -67,6 +76,7 @@ class EconomyIndexOut(Schema):
     built_in: bool
     definition: dict[str, Any]
     missing_data_rule: str = ""
+    missing_data_rule_message: EconomyMessageOut | None = None
 
 
 class EconomyIndexIn(Schema):
@@ -92,6 +102,7 @@ class EconomyRankingOut(Schema):
     years: list[int]
     pillars: list[str]
     missing_data_rule: str
+    missing_data_rule_message: EconomyMessageOut
     rows: list[EconomyRankingRowOut]
 
 
@@ -126,6 +137,7 @@ class EconomyExplainStepOut(Schema):
     score: float | None
     weight: float
     provenance: str
+    goalposts_confirmed: bool
 
 
 class EconomyExplainPillarOut(Schema):
@@ -143,7 +155,9 @@ class EconomyExplainOut(Schema):
     year: int | None
     score: float | None
     missing_data_rule: str
-    reason_if_missing: str
+    missing_data_rule_message: EconomyMessageOut
+    reason_if_missing: str = Field(description="empty when there is a score")
+    reason_if_missing_message: EconomyMessageOut | None
     indicators: list[EconomyExplainStepOut]
     pillars: list[EconomyExplainPillarOut]
 
@@ -256,7 +270,8 @@ class EconomyMatchComponentOut(Schema):
     name: str
     fit: float
     weight: float
-    reason: str
+    reason: str = Field(description="in the request's language")
+    reason_message: EconomyMessageOut
 
 
 class EconomyMatchOut(Schema):

@@ -21,11 +21,12 @@ from cybercommons.core.errors import Conflict, ServiceError
 from cybercommons.core.models import Country, Organisation, Reference, Role, User
 from cybercommons.core.policy import Viewer, require_role, require_signed_in
 from cybercommons.core.progress import Tracker
-from cybercommons.economy import policy
+from cybercommons.economy import explanations, policy
 from cybercommons.economy.importers.formats import FormatError, ImportKind, records
 from cybercommons.economy.importers.store import write_records
 from cybercommons.economy.kernel.composite import IndexDefinitionError, definition_from_dict
 from cybercommons.economy.kernel.idi import IDI_2023, OPEN_CONNECTIVITY_INDEX
+from cybercommons.economy.kernel.messages import Message
 from cybercommons.economy.kernel.sources import ColumnMap
 from cybercommons.economy.models import (
     ExpressionOfInterest,
@@ -41,6 +42,15 @@ from cybercommons.economy.models import (
 SOURCE = "economy"
 SDG_TARGET = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}$")
 SECTOR = re.compile(r"^[\w -]{1,40}$")
+
+
+class IndexRefused(ServiceError):
+    """An index definition the kernel refuses: each problem as a code and parameters, and
+    the message as the sentences in the active language (for pages and problem documents)."""
+
+    def __init__(self, problems: list[Message]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(explanations.rendered_list(problems)), field="definition")
 
 
 class EconomyAction(StrEnum):
@@ -163,7 +173,7 @@ def define_index(actor: Viewer, data: dict[str, Any]) -> IndexDefinition:
     """Store a user-defined index after the kernel accepts it.
 
     Refused with every reason the kernel gives (weights that do not add up, missing
-    goalposts, unknown pillars…), as one ServiceError.
+    goalposts, unknown pillars…), as one :class:`IndexRefused` carrying each problem.
     """
     user = require_signed_in(actor)
     if not policy.can_define_index(user):
@@ -175,7 +185,7 @@ def define_index(actor: Viewer, data: dict[str, Any]) -> IndexDefinition:
     try:
         definition = definition_from_dict(data)
     except IndexDefinitionError as error:
-        raise ServiceError("; ".join(error.reasons), field="definition") from None
+        raise IndexRefused(error.problems) from None
     with transaction.atomic():
         if IndexDefinition.objects.filter(code=definition.code).exists():
             raise Conflict(_("an index with the code %(code)s exists") % {

@@ -25,7 +25,7 @@ from cybercommons.core.errors import ServiceError
 from cybercommons.core.lib.charts import csv_text, render_svg
 from cybercommons.core.models import Country, IncomeGroup, Reference
 from cybercommons.core.tasks import start_tracked
-from cybercommons.economy import charts, labels, policy, queries, services
+from cybercommons.economy import charts, explanations, policy, queries, services
 from cybercommons.economy.forms import (
     FunderForm,
     ImportForm,
@@ -190,7 +190,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     context = {"table": table, "filters": filters, "indices": policy.index_definitions(
         request.user), "regions": regions, "incomes": IncomeGroup.choices,
                "query": request.GET.urlencode(),
-               "missing_rule": labels.missing_data_rule(queries.kernel_definition(row).missing)}
+               "missing_rule": explanations.render(table.missing_data_rule)}
     template = ("economy/partials/ranking_table.html" if request.htmx  # type: ignore[attr-defined]
                 else "economy/pages/rankings.html")
     return render(request, template, context)
@@ -234,7 +234,8 @@ def index_detail(request: HttpRequest, code: str) -> HttpResponse:
     definition = queries.kernel_definition(row)
     return render(request, "economy/pages/index_detail.html", {
         "row": row, "definition": definition,
-        "unconfirmed": [i for i in definition.indicators if "not confirmed" in i.provenance],
+        "missing_rule": explanations.render(definition.missing.explanation()),
+        "unconfirmed": [i for i in definition.indicators if not i.goalposts_confirmed],
     })
 
 
@@ -246,8 +247,10 @@ def index_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             row = services.define_index(request.user, form.definition())
+        except services.IndexRefused as error:
+            reasons = explanations.rendered_list(error.problems)
         except ServiceError as error:
-            reasons = error.message.split("; ")
+            reasons = [error.message]
         else:
             messages.success(request, _("The index was defined. Compare its ranking below."))
             return redirect(reverse("economy:rank-compare") + f"?a=itu-idi-2023&b={row.code}")
@@ -297,7 +300,7 @@ def country_profile(request: HttpRequest, code: str) -> HttpResponse:
                                                              peer_indicator)
     return render(request, "economy/pages/country.html", {
         "country": country, "country_name": localized_name(country, get_language() or "en"),
-        "missing_rule": labels.missing_data_rule(IDI_2023.missing),
+        "missing_rule": explanations.render(IDI_2023.missing.explanation()),
         "series": series, "explain_year": year, "breakdown": breakdown,
         "affordability": queries.affordability(country), "progress_rows": progress_rows,
         "gaps": gaps, "peer_indicator": peer_indicator, "peer_year": peer_year,

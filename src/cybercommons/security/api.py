@@ -1,5 +1,5 @@
 """JSON API of the security module at /api/v1/security/: objects, collections, groups,
-exports. Every list, detail and export reads through ``policy``."""
+exports, imports by URL. Every list, detail and export reads through ``policy``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
@@ -15,6 +16,7 @@ from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, si
 from cybercommons.core.lib.pagination import PageParams, paginate
 from cybercommons.core.models import Organisation
 from cybercommons.security import exports, policy, queries, services
+from cybercommons.security.importers.url_jobs import start_url_import
 from cybercommons.security.models import Collection, SharingGroup
 from cybercommons.security.schemas import (
     AddObjectsIn,
@@ -24,6 +26,9 @@ from cybercommons.security.schemas import (
     ObjectFilters,
     ObjectPage,
     SharingGroupPage,
+    UrlImportIn,
+    UrlImportOut,
+    UrlImportPage,
 )
 
 router = Router(tags=["security"])
@@ -132,6 +137,40 @@ def add_objects(request: HttpRequest, collection_id: str, payload: AddObjectsIn)
                                           record_status=False)
     return Status(201, {"stored": outcome.stored, "duplicates": outcome.duplicates,
                         "successes": outcome.successes, "failures": outcome.failures})
+
+
+@router.post("/collections/{collection_id}/imports", response={202: UrlImportOut},
+             auth=SIGNED_IN, operation_id="security_imports_start",
+             summary="Import a STIX bundle, MISP event or CSV from a URL, in the background",
+             description="Answers 202 at once with the import's status; its `Location` "
+             "header is where to follow it until `status` is `done` or `failed`.")
+def start_import(request: HttpRequest, response: HttpResponse, collection_id: str,
+                 payload: UrlImportIn) -> Status:
+    job = start_url_import(signed_in(request), _collection(request, collection_id),
+                           payload.kind, payload.url)
+    namespace = request.resolver_match.namespace if request.resolver_match else ""
+    response["Location"] = reverse(f"{namespace}:security_imports_get" if namespace
+                                   else "security_imports_get", args=[str(job.pk)])
+    return Status(202, job)
+
+
+@router.get("/imports", response=UrlImportPage, auth=SIGNED_IN,
+            operation_id="security_imports_list",
+            summary="Imports by URL you started, or into collections you administer")
+def list_imports(request: HttpRequest, response: HttpResponse,
+                 page: Query[PageParams]) -> dict[str, Any]:
+    return paginate(request, response, queries.url_imports(viewer(request)), page=page,
+                    key="-created_at", name="security-imports")
+
+
+@router.get("/imports/{import_id}", response=UrlImportOut, auth=SIGNED_IN,
+            url_name="security_imports_get", operation_id="security_imports_get",
+            summary="Progress and per-record report of one import by URL")
+def get_import(request: HttpRequest, import_id: str) -> Any:
+    job = queries.url_import(viewer(request), import_id)
+    if job is None:
+        raise Http404(_("No such import."))
+    return job
 
 
 @router.get("/sharing-groups", response=SharingGroupPage, auth=SIGNED_IN,

@@ -1,9 +1,10 @@
 """Read a TAXII envelope or STIX bundle while keeping each object's raw JSON text.
 
 The store keeps every object exactly as it was received, so the ``objects`` array is
-walked element by element with the JSON decoder's ``raw_decode``: each element's text is
-sliced from the request body, then parsed by the kernel's ``load_json`` (which notices
-repeated keys for the validator).
+walked element by element with the kernel's ``load_json_at`` (the JSON decoder's
+``raw_decode`` with the hook that notices repeated keys for the validator): each element
+is parsed once, and its text is sliced from the request body by the positions the decoder
+reports.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from cybercommons.security.kernel.stix_validation import load_json
+from cybercommons.security.kernel.stix_validation import load_json_at
 
 _DECODER = json.JSONDecoder()
 _WHITESPACE = " \t\n\r"
@@ -113,13 +114,13 @@ def _read_array(text: str, index: int, out: list[RawObject]) -> int:
     while True:
         index = _skip(text, index)
         start = index
-        _, index = _decode(text, index)
-        raw = text[start:index]
         try:
-            value = load_json(raw)
+            value, index = load_json_at(text, index)
+        except json.JSONDecodeError as exc:
+            raise EnvelopeError(f"malformed JSON: {exc}") from None
         except ValueError as exc:
             raise EnvelopeError(str(exc)) from None
-        out.append(RawObject(raw, value))
+        out.append(RawObject(text[start:index], value))
         index = _skip(text, index)
         if index < len(text) and text[index] == ",":
             index += 1

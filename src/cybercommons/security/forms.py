@@ -207,7 +207,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("File"), required=False)
     url = forms.URLField(label=_("Or a URL"), required=False, max_length=2000,
                          assume_scheme="https",
-                         help_text=_("A STIX bundle or MISP event at an http(s) address"))
+                         help_text=_("A document at an http(s) address, fetched in the background"))
 
     def __init__(self, *args: Any, collections: QuerySet[Collection], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -217,7 +217,4 @@ class ImportForm(forms.Form):
         data = super().clean() or {}
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give either a file or a URL."))
-        if data.get("url") and data.get("kind") == "csv":
-            self.add_error("kind", _("Only a STIX bundle or a MISP event can be imported "
-                                     "from a URL."))
         return data

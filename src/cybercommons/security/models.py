@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cybercommons.core.models import Organisation
+from cybercommons.core.models import Organisation, Progress
 from cybercommons.security import secret_box
 
 TLP_CHOICES = [
@@ -142,8 +142,9 @@ class CollectionGrant(models.Model):
 class StixObject(models.Model):
     """One version of one STIX object in one collection."""
 
+    # No index of its own: every index below starts with the collection.
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE,
-                                   related_name="stix_objects")
+                                   related_name="stix_objects", db_index=False)
     seq = models.PositiveBigIntegerField()
     date_added = models.DateTimeField()
     stix_id = models.CharField(max_length=300)
@@ -196,7 +197,9 @@ class StixReference(models.Model):
     scanning the raw JSON.
     """
 
-    source = models.ForeignKey(StixObject, on_delete=models.CASCADE, related_name="references")
+    # No index of its own: ``one_ref_per_target`` starts with the source.
+    source = models.ForeignKey(StixObject, on_delete=models.CASCADE, related_name="references",
+                               db_index=False)
     target_id = models.CharField(max_length=300)
 
     class Meta:
@@ -293,3 +296,25 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UrlImport(models.Model):
+    """One import of a STIX bundle, MISP event or CSV fetched from a URL."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE,
+                                   related_name="url_imports")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+")
+    kind = models.CharField(_("format"), max_length=8)
+    url = models.CharField(_("URL"), max_length=2000)
+    progress = models.OneToOneField(Progress, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import by URL")
+        verbose_name_plural = _("imports by URL")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.url}"

@@ -24,6 +24,7 @@ from cybercommons.security.models import (
     Status,
     StixObject,
     Subscription,
+    UrlImport,
 )
 
 Viewer = User | AnonymousUser
@@ -218,6 +219,16 @@ def statuses(viewer: Viewer) -> QuerySet[Status]:
     if not viewer.is_authenticated:
         return Status.objects.none()
     return Status.objects.filter(owner=viewer)
+
+
+def url_imports(viewer: Viewer) -> QuerySet[UrlImport]:
+    """An import's status and report are seen by the account that started it and by the
+    administrators of the collection's owner organisation, nobody else: the report names
+    the objects, the URL may be private to the importer."""
+    if not viewer.is_authenticated:
+        return UrlImport.objects.none()
+    managed = Membership.objects.filter(user=viewer, role=Role.ADMIN).values("organisation")
+    return UrlImport.objects.filter(Q(owner=viewer) | Q(collection__owner__in=managed))
 
 
 def sharing_groups(viewer: Viewer) -> QuerySet[SharingGroup]:

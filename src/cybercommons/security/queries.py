@@ -25,7 +25,7 @@ from cybercommons.security.kernel.taxii_paging import (
     encode_cursor,
 )
 from cybercommons.security.kernel.tlp import TLP_RANK, Tlp
-from cybercommons.security.models import Collection, StixObject, StixReference
+from cybercommons.security.models import Collection, StixObject, StixReference, UrlImport
 
 CURSOR_MAX_AGE = timedelta(days=1)
 
@@ -180,6 +180,23 @@ def names_of(viewer: policy.Viewer, stix_ids: list[str]) -> dict[str, str]:
     rows = (policy.latest_objects(viewer).filter(stix_id__in=stix_ids[:200])
             .values_list("stix_id", "name"))
     return {stix_id: name or stix_id for stix_id, name in rows}
+
+
+def url_imports(viewer: policy.Viewer) -> QuerySet[UrlImport]:
+    """Imports by URL whose status the viewer may follow, newest first."""
+    return (policy.url_imports(viewer).select_related("collection", "progress", "owner")
+            .order_by("-created_at", "-pk"))
+
+
+def url_import(viewer: policy.Viewer, key: object) -> UrlImport | None:
+    """One import by URL, if the viewer may follow it (else ``None``, as if unknown)."""
+    try:
+        import uuid
+
+        pk = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        return None
+    return url_imports(viewer).filter(pk=pk).first()
 
 
 def tlp_name(rank: int) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from cybercommons.core.lib.pagination import Page
 from cybercommons.core.schemas import BodySchema
-from cybercommons.security.models import Collection, SharingGroup, StixObject
+from cybercommons.security.models import Collection, SharingGroup, StixObject, UrlImport
 
 
 class ObjectOut(Schema):
@@ -155,3 +155,87 @@ class AddObjectsOut(Schema):
     duplicates: int
     successes: list[dict[str, str]]
     failures: list[dict[str, str]]
+
+
+class UrlImportIn(BodySchema):
+    kind: Literal["stix", "misp", "csv"] = Field(
+        ..., description="stix (STIX 2.1 bundle), misp (MISP event) or csv (indicators)")
+    url: str = Field(..., min_length=1, max_length=2000,
+                     description="An http(s) address the server fetches the document from")
+
+
+class RejectedRecordOut(Schema):
+    record: str = Field(description="The object id, CSV line or MISP attribute refused")
+    reason: str
+
+
+class AcceptedObjectOut(Schema):
+    id: str
+    version: str | None = None
+    duplicate: bool = Field(description="Already held: counted, not stored again")
+
+
+class UrlImportReportOut(Schema):
+    stored: int
+    duplicates: int
+    accepted_count: int
+    rejected_count: int
+    accepted: list[AcceptedObjectOut] = Field(
+        description="Objects kept (the first 1,000; accepted_count has them all)")
+    rejected: list[RejectedRecordOut] = Field(
+        description="Records refused with their reason (the first 1,000)")
+    notes: list[str]
+
+
+class UrlImportOut(Schema):
+    id: str
+    collection: str
+    kind: str
+    url: str
+    status: str = Field(description="pending, running, done or failed")
+    message: str = Field(description="The outcome in one line, or why the import failed")
+    done: int
+    total: int | None
+    created_at: datetime
+    updated_at: datetime
+    report: UrlImportReportOut | None = Field(
+        description="The per-record report, once the import is done")
+
+    @staticmethod
+    def resolve_id(obj: UrlImport) -> str:
+        return str(obj.pk)
+
+    @staticmethod
+    def resolve_collection(obj: UrlImport) -> str:
+        return str(obj.collection_id)
+
+    @staticmethod
+    def resolve_status(obj: UrlImport) -> str:
+        return obj.progress.status
+
+    @staticmethod
+    def resolve_message(obj: UrlImport) -> str:
+        return obj.progress.message
+
+    @staticmethod
+    def resolve_done(obj: UrlImport) -> int:
+        return obj.progress.done
+
+    @staticmethod
+    def resolve_total(obj: UrlImport) -> int | None:
+        return obj.progress.total
+
+    @staticmethod
+    def resolve_updated_at(obj: UrlImport) -> datetime:
+        return obj.progress.updated_at
+
+    @staticmethod
+    def resolve_report(obj: UrlImport) -> dict[str, Any] | None:
+        result = obj.progress.result
+        if obj.progress.status != "done" or "accepted" not in result:
+            return None
+        return result
+
+
+class UrlImportPage(Page[UrlImportOut]):
+    pass

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,8 +29,8 @@ from cybercommons.security import policy, version_rows
 from cybercommons.security.envelope_reader import RawObject
 from cybercommons.security.kernel.stix_timestamps import (
     TimestampError,
-    format_taxii_timestamp,
     parse_timestamp,
+    taxii_text,
 )
 from cybercommons.security.kernel.stix_validation import (
     ValidationOptions,
@@ -46,7 +47,6 @@ from cybercommons.security.models import (
     SharingGroup,
     Status,
     StixObject,
-    StixReference,
     Subscription,
 )
 from cybercommons.security.stix_references import referenced_ids
@@ -65,6 +65,7 @@ class SecurityAction(StrEnum):
     GRANT_REMOVED = "security.collection.grant_removed"
     GROUP_CREATED = "security.sharing_group.created"
     GROUP_MEMBERS_CHANGED = "security.sharing_group.members_changed"
+    IMPORT_BY_URL_STARTED = "security.import.url_started"
     OBJECTS_ADDED = "security.objects.added"
     OBJECT_DELETED = "security.object.deleted"
     SUBSCRIPTION_CREATED = "security.subscription.created"
@@ -108,11 +109,17 @@ def publishing_organisation(actor: User, collection: Collection,
     return chosen.organisation
 
 
-def _version_key(obj: dict[str, Any]) -> str:
-    text = object_version(obj)
-    if text is None:
-        return ""
-    return format_taxii_timestamp(parse_timestamp(text))
+def version_stamps(obj: dict[str, Any]) -> tuple[Any, Any, str]:
+    """``created``, ``modified`` (parsed, or ``None``) and the version key of a valid object.
+
+    The key is the TAXII form of ``modified``, else of ``created``, else "" (SCOs); each
+    timestamp is parsed once and serves both the row's columns and its key.
+    """
+    created, modified = _stamp(obj, "created"), _stamp(obj, "modified")
+    moment = modified if "modified" in obj else created
+    if moment is None:
+        return created, modified, ""
+    return created, modified, taxii_text(obj["modified" if "modified" in obj else "created"])
 
 
 def _stamp(obj: dict[str, Any], name: str) -> Any:
@@ -145,6 +152,39 @@ def default_recipients(collection: Collection) -> tuple[list[int], list[int]]:
     return orgs, groups
 
 
+def build_version_row(obj: dict[str, Any], raw: str, *, collection: Collection,
+                      owner_id: int, actor_id: int | None, stamps: tuple[Any, Any, str],
+                      seq: int, added: Any) -> dict[str, Any]:
+    """The stored row of one new version of a valid object (``version_rows.INSERT_COLUMNS``).
+
+    ``stamps`` is what ``version_stamps`` gives for ``obj``. It is flagged first and last
+    version; ``add_objects`` corrects both against the versions already stored.
+    """
+    created, modified, version_key = stamps
+    marking_refs = obj.get("object_marking_refs") or []
+    level, rank = _tlp_columns(tuple(marking_refs), collection.tlp, collection.default_tlp)
+    return {
+        "collection_id": collection.pk, "seq": seq, "date_added": added,
+        "stix_id": obj["id"], "type": obj["type"], "spec_version": spec_version_of(obj),
+        "created": created, "modified": modified,
+        "version": modified or created or added, "version_key": version_key,
+        "is_latest": True, "is_first": True, "raw": raw,
+        "name": str(obj.get("name") or "")[:300],
+        "labels": _pipe(obj.get("labels") or []),
+        "created_by_ref": str(obj.get("created_by_ref") or "")[:300],
+        "marking_refs": _pipe(marking_refs), "tlp": level, "tlp_rank": rank,
+        "owner_org_id": owner_id, "added_by_id": actor_id,
+    }
+
+
+@lru_cache(maxsize=1024)
+def _tlp_columns(marking_refs: tuple[str, ...], collection_tlp: str, default_tlp: str
+                 ) -> tuple[str, int]:
+    """The ``tlp`` and ``tlp_rank`` columns: a feed's objects share a few marking sets."""
+    level = tlp_of_refs(marking_refs, default=Tlp(default_tlp))
+    return level.value, TLP_RANK[stricter(level, Tlp(collection_tlp))]
+
+
 def add_objects(
     actor: User,
     collection: Collection,
@@ -171,29 +211,30 @@ def add_objects(
     recipient_groups = list(recipient_groups or [])
     options = options or ValidationOptions()
     outcome = AddOutcome()
-    collection_tlp = Tlp(collection.tlp)
-    default_tlp = Tlp(collection.default_tlp)
+    duplicate_message = _("duplicate in this request")
 
-    prepared: dict[tuple[str, str], tuple[RawObject, dict[str, Any]]] = {}
+    Stamps = tuple[Any, Any, str]
+    prepared: dict[tuple[str, str], tuple[RawObject, dict[str, str], Stamps]] = {}
     for item in items:
         obj = item.value
         problems = [p for p in validate_object(obj, options=options) if p.severity == "error"]
-        identifier = obj.get("id") if isinstance(obj, dict) else None
         version = object_version(obj) if isinstance(obj, dict) else None
         if problems:
+            identifier = obj.get("id") if isinstance(obj, dict) else None
             outcome.failures.append({
                 "id": identifier if isinstance(identifier, str) else "",
                 **({"version": version} if version else {}),
                 "message": "; ".join(str(p) for p in problems)[:2000],
             })
             continue
-        key = (obj["id"], _version_key(obj))
-        detail = {"id": obj["id"], **({"version": version} if version else {})}
+        stamps = version_stamps(obj)
+        key = (obj["id"], stamps[2])
+        detail = {"id": obj["id"], "version": version} if version else {"id": obj["id"]}
         if key in prepared:
             outcome.duplicates += 1
-            outcome.successes.append({**detail, "message": _("duplicate in this request")})
+            outcome.successes.append({**detail, "message": duplicate_message})
             continue
-        prepared[key] = (item, detail)
+        prepared[key] = (item, detail, stamps)
 
     with transaction.atomic():
         locked = Collection.objects.select_for_update().get(pk=collection.pk)
@@ -210,32 +251,20 @@ def add_objects(
         first_seq = seq + 1
         rows: list[dict[str, Any]] = []
         references: dict[int, set[str]] = {}
-        for key, (item, detail) in prepared.items():
+        present_message = _("already present")
+        for key, (item, detail, stamps) in prepared.items():
             if key in present:
                 outcome.duplicates += 1
-                outcome.successes.append({**detail, "message": _("already present")})
+                outcome.successes.append({**detail, "message": present_message})
                 continue
             obj = item.value
             seq += 1
             added = now if last is None or now > last else last + ONE_MICROSECOND
             last = added
-            marking_refs = obj.get("object_marking_refs") or []
-            level = tlp_of_refs(marking_refs, default=default_tlp)
-            created, modified = _stamp(obj, "created"), _stamp(obj, "modified")
-            rows.append({
-                "collection_id": locked.pk, "seq": seq, "date_added": added,
-                "stix_id": obj["id"], "type": obj["type"], "spec_version": spec_version_of(obj),
-                "created": created, "modified": modified,
-                "version": modified or created or added, "version_key": key[1],
-                "is_latest": True, "is_first": True, "raw": item.raw,
-                "name": str(obj.get("name") or "")[:300],
-                "labels": _pipe(obj.get("labels") or []),
-                "created_by_ref": str(obj.get("created_by_ref") or "")[:300],
-                "marking_refs": _pipe(marking_refs), "tlp": level.value,
-                "tlp_rank": TLP_RANK[stricter(level, collection_tlp)],
-                "owner_org_id": owner.pk, "added_by_id": actor.pk,
-            })
-            named = referenced_ids(obj)
+            rows.append(build_version_row(obj, item.raw, collection=locked, owner_id=owner.pk,
+                                          actor_id=actor.pk, stamps=stamps, seq=seq,
+                                          added=added))
+            named = referenced_ids(obj, item.raw)
             if named:
                 references[seq] = named
             outcome.successes.append(detail)
@@ -246,10 +275,9 @@ def add_objects(
             pk_of = dict(StixObject.objects.filter(collection=locked, seq__gte=first_seq,
                                                    seq__lte=seq).values_list("seq", "pk"))
         if references:
-            StixReference.objects.bulk_create(
-                [StixReference(source_id=pk_of[row_seq], target_id=target)
-                 for row_seq, named in references.items() for target in sorted(named)],
-                batch_size=1000)
+            version_rows.insert_references(
+                [(pk_of[row_seq], target)
+                 for row_seq, named in references.items() for target in sorted(named)])
         if rows and (recipient_orgs or recipient_groups):
             pks = list(pk_of.values())
             StixObject.recipient_orgs.through.objects.bulk_create(
@@ -271,25 +299,36 @@ def add_objects(
             locked.last_date_added = last
             locked.save(update_fields=["last_seq", "last_date_added"])
         outcome.stored = len(rows)
-        audit.record(SecurityAction.OBJECTS_ADDED, actor=actor, obj=locked, data={
-            "stored": len(rows), "duplicates": outcome.duplicates,
-            "failures": len(outcome.failures), "organisation": owner.slug,
-        })
-        if rows:
-            events.publish("security.objects.added", {
-                "collection": str(locked.pk), "count": len(rows),
-                "types": sorted({row["type"] for row in rows}),
-            }, source="security")
-        if record_status:
-            outcome.status = Status.objects.create(
-                api_root_id=locked.api_root_id, collection=locked, owner=actor,
-                status="complete", request_timestamp=now,
-                total_count=len(outcome.successes) + len(outcome.failures),
-                success_count=len(outcome.successes), failure_count=len(outcome.failures),
-                successes=outcome.successes, failures=outcome.failures,
-            )
+        record_add_request(actor, locked, owner, outcome, rows, now,
+                           record_status=record_status)
     collection.last_seq, collection.last_date_added = locked.last_seq, locked.last_date_added
     return outcome
+
+
+def record_add_request(actor: User, collection: Collection, owner: Organisation,
+                       outcome: AddOutcome, rows: Sequence[dict[str, Any]], now: Any, *,
+                       record_status: bool = True) -> None:
+    """The audit entry, the event and the TAXII status resource of one add request.
+
+    Runs inside the request's transaction, after its rows are stored.
+    """
+    audit.record(SecurityAction.OBJECTS_ADDED, actor=actor, obj=collection, data={
+        "stored": len(rows), "duplicates": outcome.duplicates,
+        "failures": len(outcome.failures), "organisation": owner.slug,
+    })
+    if rows:
+        events.publish("security.objects.added", {
+            "collection": str(collection.pk), "count": len(rows),
+            "types": sorted({row["type"] for row in rows}),
+        }, source="security")
+    if record_status:
+        outcome.status = Status.objects.create(
+            api_root_id=collection.api_root_id, collection=collection, owner=actor,
+            status="complete", request_timestamp=now,
+            total_count=len(outcome.successes) + len(outcome.failures),
+            success_count=len(outcome.successes), failure_count=len(outcome.failures),
+            successes=outcome.successes, failures=outcome.failures,
+        )
 
 
 def _set_version_flags(rows: list[dict[str, Any]], bounds: dict[str, tuple[str, str]]
@@ -304,6 +343,8 @@ def _set_version_flags(rows: list[dict[str, Any]], bounds: dict[str, tuple[str, 
         by_id[row["stix_id"]].append(row)
     superseded_last, superseded_first = [], []
     for stix_id, versions in by_id.items():
+        if len(versions) == 1 and stix_id not in bounds:
+            continue  # a new object's only version: first and last, as built
         high = max(v["version_key"] for v in versions)
         low = min(v["version_key"] for v in versions)
         stored = bounds.get(stix_id)

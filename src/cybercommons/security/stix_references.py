@@ -18,15 +18,24 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*--[0-9a-fA-F-]{36}$")
 _MARKING_KEYS = frozenset({"object_marking_refs", "marking_ref"})
 # Deep nesting is not STIX; stop well before Python's recursion limit on hostile input.
 _MAX_DEPTH = 12
+_CONTAINERS = (dict, list)
 MAX_ID_LENGTH = 300
 
 
-def referenced_ids(obj: dict[str, Any]) -> set[str]:
-    """The ids ``obj`` names in its ``*_ref``/``*_refs`` properties (markings excluded)."""
+def referenced_ids(obj: dict[str, Any], raw: str | None = None) -> set[str]:
+    """The ids ``obj`` names in its ``*_ref``/``*_refs`` properties (markings excluded).
+
+    With ``raw``, the object's JSON text, an object whose text has neither ``_ref`` nor an
+    escape (a key written with ``\\u`` escapes needs a backslash) names nothing, and is
+    not walked.
+    """
+    if raw is not None and "_ref" not in raw and "\\" not in raw:
+        return set()
     return {ref for ref in _walk(obj, 0) if ref != obj.get("id")}
 
 
 def _walk(value: Any, depth: int) -> Iterator[str]:
+    # Only dicts and lists are descended into: a scalar can hold no reference.
     if depth > _MAX_DEPTH:
         return
     if isinstance(value, dict):
@@ -37,11 +46,12 @@ def _walk(value: Any, depth: int) -> Iterator[str]:
                 yield from _ids([item])
             elif key.endswith("_refs") and isinstance(item, list):
                 yield from _ids(item)
-            else:
+            elif isinstance(item, _CONTAINERS):
                 yield from _walk(item, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            yield from _walk(item, depth + 1)
+            if isinstance(item, _CONTAINERS):
+                yield from _walk(item, depth + 1)
 
 
 def _ids(values: list[Any]) -> Iterator[str]:

@@ -10,7 +10,8 @@ from cybercommons.core.models import User
 from cybercommons.core.progress import Tracker
 from cybercommons.security import federation
 from cybercommons.security.importers.files import import_file
-from cybercommons.security.models import Collection, Subscription
+from cybercommons.security.importers.url_jobs import run_url_import
+from cybercommons.security.models import Collection, Subscription, UrlImport
 
 
 @task()
@@ -39,3 +40,12 @@ def import_threat_file(progress_key: str, user_id: int, collection_id: str, kind
         tracker.advance()
         tracker.finish(result=report.as_dict())
     return report.as_dict()
+
+
+@task()
+def import_from_url(progress_key: str) -> dict[str, Any]:
+    """Fetch and import the document of one ``UrlImport`` (found by its progress key)."""
+    job = UrlImport.objects.select_related("owner", "collection", "progress").get(
+        progress__key=progress_key)
+    with Tracker(job.progress.label, key=progress_key, owner=job.owner) as tracker:
+        return run_url_import(job, tracker)

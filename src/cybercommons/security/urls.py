@@ -22,4 +22,5 @@ urlpatterns = [
     path("subscriptions/", views.subscriptions, name="subscriptions"),
     path("subscriptions/<int:pk>/run/", views.subscription_run, name="subscription-run"),
     path("import/", views.import_page, name="import"),
+    path("imports/<uuid:pk>/", views.import_status, name="import-status"),
 ]

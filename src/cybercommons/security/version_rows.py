@@ -1,38 +1,69 @@
 """Bulk reads and writes of STIX version rows in plain SQL, for the ingest path.
 
 A TAXII envelope carries up to thousands of objects; building a model instance and an
-ORM expression per value costs more than validating them. These two statements do the
-same work as ``bulk_create`` and an ``__in`` lookup, with the values adapted by the
-database backend's own operations so SQLite and PostgreSQL store identical data.
+ORM expression per value costs more than validating them. These statements do the same
+work as ``bulk_create`` and an ``__in`` lookup, with the values adapted as the database
+backend's own operations adapt them, so SQLite and PostgreSQL store identical data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
-from cybercommons.security.models import StixObject
+from cybercommons.security.models import StixObject, StixReference
 
-# Stay well under SQLite's limit on bound parameters per statement.
+# Stay well under SQLite's limit on bound parameters per statement (999 before 3.32).
 _CHUNK = 900
+# Rows sent per executemany call: large enough to amortise the call, small enough that a
+# failed batch is cheap to report.
+_INSERT_BATCH = 1000
 
 INSERT_COLUMNS = (
     "collection_id", "seq", "date_added", "stix_id", "type", "spec_version", "created",
     "modified", "version", "version_key", "is_latest", "is_first", "raw", "name", "labels",
     "created_by_ref", "marking_refs", "tlp", "tlp_rank", "owner_org_id", "added_by_id",
 )
-_DATETIME_COLUMNS = frozenset({"date_added", "created", "modified", "version"})
+_DATETIME_POSITIONS = tuple(INSERT_COLUMNS.index(c)
+                            for c in ("date_added", "created", "modified", "version"))
+_COLLECTION_POSITION = INSERT_COLUMNS.index("collection_id")
+_row_values = itemgetter(*INSERT_COLUMNS)
 
 
-def _table() -> str:
-    return connection.ops.quote_name(StixObject._meta.db_table)
+def _table(model: Any = StixObject) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _collection_value(collection_id: Any) -> Any:
     field = StixObject._meta.get_field("collection").target_field
     return field.get_db_prep_value(collection_id, connection)
+
+
+def _datetime_adapter() -> Callable[[datetime], Any]:
+    """The backend's ``adapt_datetimefield_value`` for aware datetimes, without its checks.
+
+    SQLite stores the naive text in the connection's time zone (what Django's adapter
+    returns for an aware value with ``USE_TZ``); every other backend gets the value as it
+    is, and Django's own adapter runs when neither holds.
+    """
+    if connection.vendor == "sqlite" and settings.USE_TZ:
+        zone = connection.timezone
+        zone_is_utc = zone is UTC or str(zone) == "UTC"
+
+        def to_sqlite(value: datetime) -> Any:
+            if value.tzinfo is UTC and zone_is_utc:
+                return str(value.replace(tzinfo=None))
+            if value.tzinfo is None:
+                return connection.ops.adapt_datetimefield_value(value)
+            return str(value.astimezone(zone).replace(tzinfo=None))
+
+        return to_sqlite
+    return connection.ops.adapt_datetimefield_value
 
 
 def existing_versions(collection_id: Any, stix_ids: Sequence[str]) -> list[tuple[str, str]]:
@@ -55,21 +86,42 @@ def insert(rows: Sequence[dict[str, Any]]) -> None:
     """Insert version rows given as dicts keyed by ``INSERT_COLUMNS``."""
     if not rows:
         return
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = _datetime_adapter()
+    # One collection per request: its database form is computed once, not per row; a
+    # version's created, modified and version are mostly one instant, adapted once.
+    collection_values: dict[Any, Any] = {}
+    adapted: dict[datetime, Any] = {}
     columns = ", ".join(connection.ops.quote_name(c) for c in INSERT_COLUMNS)
     marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
     sql = f"INSERT INTO {_table()} ({columns}) VALUES ({marks})"  # noqa: S608
     values = []
     for row in rows:
-        record = []
-        for column in INSERT_COLUMNS:
-            value = row[column]
-            if column == "collection_id":
-                value = _collection_value(value)
-            elif column in _DATETIME_COLUMNS and value is not None:
-                value = adapt(value)
-            record.append(value)
+        record = list(_row_values(row))
+        collection_id = record[_COLLECTION_POSITION]
+        if collection_id not in collection_values:
+            collection_values[collection_id] = _collection_value(collection_id)
+        record[_COLLECTION_POSITION] = collection_values[collection_id]
+        for position in _DATETIME_POSITIONS:
+            value = record[position]
+            if value is not None:
+                if value not in adapted:
+                    if len(adapted) > 4096:
+                        adapted.clear()
+                    adapted[value] = adapt(value)
+                record[position] = adapted[value]
         values.append(record)
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 500):
-            cursor.executemany(sql, values[start:start + 500])
+        for start in range(0, len(values), _INSERT_BATCH):
+            cursor.executemany(sql, values[start:start + _INSERT_BATCH])
+
+
+def insert_references(edges: Sequence[tuple[int, str]]) -> None:
+    """Insert (source version pk, target STIX id) rows of the references table."""
+    if not edges:
+        return
+    sql = (f"INSERT INTO {_table(StixReference)} "  # noqa: S608
+           f"({connection.ops.quote_name('source_id')}, "
+           f"{connection.ops.quote_name('target_id')}) VALUES (%s, %s)")
+    with connection.cursor() as cursor:
+        for start in range(0, len(edges), _INSERT_BATCH):
+            cursor.executemany(sql, [list(edge) for edge in edges[start:start + _INSERT_BATCH]])

@@ -31,7 +31,8 @@ from cybercommons.security.forms import (
     SharingGroupForm,
     SubscriptionForm,
 )
-from cybercommons.security.importers.files import import_file, import_url
+from cybercommons.security.importers.files import import_file
+from cybercommons.security.importers.url_jobs import start_url_import
 from cybercommons.security.kernel.stix_validation import check_pattern
 from cybercommons.security.kernel.tlp import tlp_for_marking_id
 from cybercommons.security.models import TLP_CHOICES, CollectionGrant, SharingGroup
@@ -291,7 +292,8 @@ def subscription_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload a STIX bundle, a MISP event or a CSV of indicators into a collection."""
+    """Upload a STIX bundle, a MISP event or a CSV of indicators into a collection, or
+    give its URL: a URL is fetched in the background and the page to follow it opens."""
     form = ImportForm(request.POST or None, request.FILES or None,
                       collections=policy.writable_collections(request.user))
     report = None
@@ -304,13 +306,27 @@ def import_page(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 if upload is None:
-                    report = import_url(actor, collection, kind, form.cleaned_data["url"])
-                else:
-                    report = import_file(actor, collection, kind, upload.read())
+                    job = start_url_import(actor, collection, kind, form.cleaned_data["url"])
+                    return redirect("security:import-status", pk=job.pk)
+                report = import_file(actor, collection, kind, upload.read())
             except ServiceError as error:
                 form.add_error(None, error.message)
-    return render(request, "security/pages/import.html", {"form": form, "report": report},
-                  status=400 if request.method == "POST" and report is None else 200)
+    return render(request, "security/pages/import.html", {
+        "form": form, "report": report, "recent": queries.url_imports(request.user)[:10],
+    }, status=400 if request.method == "POST" and report is None else 200)
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: str) -> HttpResponse:
+    """How far an import by URL got and, once done, what became of each record."""
+    job = queries.url_import(request.user, pk)
+    if job is None:
+        raise Http404(_("No such import."))
+    template = ("security/partials/import_status.html" if request.htmx  # type: ignore[attr-defined]
+                else "security/pages/import_status.html")
+    return render(request, template, {"job": job, "progress": job.progress,
+                                      "report": job.progress.result})
 
 
 def country_panel(request: HttpRequest, country: object) -> str | None:

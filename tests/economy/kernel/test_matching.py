@@ -3,6 +3,7 @@
 import pytest
 
 from cybercommons.economy.kernel.matching import (
+    REASON_CODES,
     Funder,
     FunderType,
     Project,
@@ -11,6 +12,7 @@ from cybercommons.economy.kernel.matching import (
     rank_funders,
     rank_projects,
 )
+from cybercommons.economy.kernel.messages import Message
 
 PROJECT = Project(
     id="p1",
@@ -46,9 +48,14 @@ def test_a_matching_funder_scores_by_hand_with_a_reason_per_component():
     # geography 1, sector 1/2, sdg (9.c exact, 17.6 other goal) 1/2, ticket 1, type 1
     assert fits == {"geography": 1.0, "sector": 0.5, "sdg": 0.5, "ticket": 1.0, "funder_type": 1.0}
     assert result.score == pytest.approx(100 * (0.30 + 0.125 + 0.075 + 0.20 + 0.10))
-    assert result.reasons[0] == "funder funds projects in KEN"
-    assert "shared sectors: broadband" in result.reasons[1]
-    assert "US$2.0M is within the ticket range US$1.0M-US$10.0M" in result.reasons[3]
+    assert result.reasons[0] == Message("match.funder_funds_country", {"country": "KEN"})
+    assert result.reasons[1] == Message("match.shared_sectors", {"sectors": ["broadband"]})
+    assert result.reasons[2] == Message(
+        "match.sdg_overlap", {"same_targets": ["9.c"], "same_goal": []}
+    )
+    assert result.reasons[3] == Message(
+        "match.ask_within_range", {"ask_usd": 2e6, "minimum_usd": 1e6, "maximum_usd": 1e7}
+    )
 
 
 def test_region_eligibility_same_goal_targets_and_a_small_ticket_are_explained():
@@ -58,7 +65,8 @@ def test_region_eligibility_same_goal_targets_and_a_small_ticket_are_explained()
     assert fits["sector"] == 1.0
     assert fits["sdg"] == pytest.approx(0.25)  # 9.c shares goal 9 with 9.1: half credit
     assert fits["ticket"] == pytest.approx(0.25)
-    assert "could cover 25%, co-funding needed" in result.reasons[3]
+    assert result.reasons[3].code == "match.ask_above_maximum"
+    assert result.reasons[3].params["share_covered"] == pytest.approx(0.25)
 
 
 def test_an_excluding_funder_is_ineligible_listed_last_with_the_reason():
@@ -66,14 +74,14 @@ def test_an_excluding_funder_is_ineligible_listed_last_with_the_reason():
     assert [m.funder_id for m in ranked] == ["bank", "foundation", "excl"]
     assert not ranked[-1].eligible
     assert ranked[-1].score == 0.0
-    assert ranked[-1].reasons[0] == "funder excludes KEN"
+    assert ranked[-1].reasons[0] == Message("match.funder_excludes_country", {"country": "KEN"})
 
 
 def test_projects_are_ranked_for_a_funder():
     elsewhere = Project("p2", "BRA", frozenset({"broadband"}), frozenset({"9.c"}), 2e6)
     ranked = rank_projects(BANK, [elsewhere, PROJECT])
     assert [m.project_id for m in ranked] == ["p1", "p2"]
-    assert ranked[1].reasons[0] == "funder does not fund in BRA or its regions"
+    assert ranked[1].reasons[0] == Message("match.funder_not_in_country", {"country": "BRA"})
 
 
 def test_a_project_that_does_not_seek_a_funder_type_says_so():
@@ -86,7 +94,16 @@ def test_a_project_that_does_not_seek_a_funder_type_says_so():
         accepts=frozenset({FunderType.GOVERNMENT}),
     )
     result = match(picky, BANK)
-    assert result.reasons[4] == "project does not seek development bank funding"
+    assert result.reasons[4] == Message(
+        "match.project_does_not_seek_type", {"funder_type": "development_bank"}
+    )
+
+
+def test_every_reason_the_kernel_gives_has_a_declared_code():
+    elsewhere = Project("p2", "BRA", frozenset(), frozenset(), 0.0)
+    for project in (PROJECT, elsewhere):
+        for funder in (BANK, FOUNDATION, EXCLUDING):
+            assert {m.code for m in match(project, funder).reasons} <= REASON_CODES
 
 
 def test_weights_that_do_not_add_up_are_refused():

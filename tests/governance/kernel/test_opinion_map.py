@@ -11,17 +11,22 @@ from sklearn.metrics import adjusted_rand_score
 from cybercommons.governance.kernel.opinion_map import (
     GroupCountState,
     OpinionMapError,
+    TwoLevelClustering,
     VoteMatrix,
+    choose_group_count,
     compute_opinion_map,
     impute_column_means,
     in_conversation,
+    mean_silhouettes,
     power_iteration_pca,
     prop_test,
     smooth_group_count,
     sparsity_aware_projection,
     spread_ratio,
+    tightest_grouping,
     two_prop_test,
     votes_pca,
+    within_group_spread,
 )
 
 NAN = math.nan
@@ -117,6 +122,41 @@ def test_the_group_count_changes_only_after_winning_several_updates_in_a_row() -
         shown.append(state.smoothed_k)
     assert shown == [2, 2, 2, 2, 2, 3]
     assert GroupCountState.from_dict(state.as_dict()) == state
+
+
+def test_silhouettes_are_averaged_over_the_runs_for_the_counts_every_run_tried() -> None:
+    def run(scores: dict[int, float]) -> TwoLevelClustering:
+        return TwoLevelClustering(np.zeros(1, np.intp), np.zeros((1, 2)), {}, scores)
+
+    means = mean_silhouettes([run({2: 0.30, 3: 0.40}), run({2: 0.50, 3: 0.20, 4: 0.9})])
+    assert means == pytest.approx({2: 0.40, 3: 0.30})
+
+
+def test_a_larger_group_count_must_beat_a_smaller_one_by_more_than_a_tie() -> None:
+    # football-concussions-like: 2, 3 and 5 groups score within a hundredth of each other
+    assert choose_group_count({2: 0.308, 3: 0.307, 4: 0.252, 5: 0.312}) == 2
+    # a clear lead wins
+    assert choose_group_count({2: 0.384, 3: 0.425, 4: 0.336}) == 3
+    assert choose_group_count({2: 0.30, 3: 0.35}, tie=0.06) == 2
+
+
+def test_the_tightest_grouping_refines_a_two_level_one_on_the_participants() -> None:
+    points = np.array([[0.0, 0], [1, 0], [2, 0], [10, 0], [11, 0], [12, 0], [13, 0]])
+    # a two-level run put participant 3 (x = 10) with the left group: spread 64.75
+    loose = np.array([0, 0, 0, 0, 1, 1, 1])
+    assert within_group_spread(points, loose) == pytest.approx(62.75 + 2)
+    best = tightest_grouping(points, [loose], 2)
+    # k-means on the participants moves it right: spread 2 + 5 = 7; larger group first
+    assert best.tolist() == [1, 1, 1, 0, 0, 0, 0]
+    assert within_group_spread(points, best) == pytest.approx(7.0)
+
+
+def test_the_tightest_grouping_keeps_the_smallest_spread_among_candidates() -> None:
+    points = np.array([[0.0, 0], [0, 1], [5, 0], [5, 1]])
+    across = np.array([0, 1, 0, 1])  # spread 4 × 6.25 = 25
+    apart = np.array([0, 0, 1, 1])  # spread 4 × 0.25 = 1
+    assert within_group_spread(points, across) == pytest.approx(25.0)
+    assert tightest_grouping(points, [across, apart], 2).tolist() == [0, 0, 1, 1]
 
 
 def test_proportion_tests_match_hand_computation() -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from cybercommons.economy.kernel.messages import Message
 from cybercommons.economy.kernel.observations import GeoKind, Observation
 
 WEIGHT_TOLERANCE = 1e-6
@@ -40,7 +41,9 @@ class IndicatorSpec:
     ``best`` is the value that scores 100, ``worst`` the value that scores 0, both in
     the indicator's own ``unit``. ``weight`` is the weight inside its pillar.
     ``aliases`` are other codes that carry the same series (``IT.NET.USER.ZS`` for
-    ITU's ``i99H``). ``provenance`` says where the goalposts come from.
+    ITU's ``i99H``). ``provenance`` says where the goalposts come from;
+    ``goalposts_confirmed`` is False for a goalpost that stands in for a published value
+    not yet checked, so pages can say so plainly.
     """
 
     code: str
@@ -53,6 +56,7 @@ class IndicatorSpec:
     weight: float = 1.0
     aliases: tuple[str, ...] = ()
     provenance: str = ""
+    goalposts_confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,28 +82,41 @@ class MissingDataRule:
     min_pillar_share: float = 0.5
     require_all_pillars: bool = True
 
-    def describe(self) -> str:
-        """The rule in one sentence, for country pages and API answers."""
-        share = f"{self.min_pillar_share:.0%}"
-        overall = (
-            "the index is computed only when every pillar has a score"
-            if self.require_all_pillars
-            else "the index is the weighted mean of the pillars that have a score"
+    def explanation(self) -> Message:
+        """The rule as a message, for country pages, rankings and API answers."""
+        return Message(
+            "index.missing_data_rule",
+            {
+                "min_pillar_share": self.min_pillar_share,
+                "require_all_pillars": self.require_all_pillars,
+            },
         )
-        return (
-            "Missing indicators are not imputed and not counted as zero: their weight is "
-            "shared among the indicators of the same pillar that have data; a pillar is "
-            f"scored only when indicators carrying at least {share} of its weight have "
-            f"data; {overall}."
-        )
+
+
+# Every code a refused definition can carry, for the catalogue that renders them.
+PROBLEM_CODES = frozenset({
+    "index.no_pillars", "index.no_indicators", "index.duplicate_pillar",
+    "index.duplicate_indicator", "index.pillar_invalid_weight", "index.pillar_weights_sum",
+    "index.pillar_without_indicators", "index.indicator_weights_sum",
+    "index.min_share_out_of_range", "index.indicator_unknown_pillar",
+    "index.indicator_invalid_weight", "index.indicator_no_best", "index.indicator_no_worst",
+    "index.indicator_equal_goalposts", "index.higher_best_below_worst",
+    "index.lower_best_above_worst", "index.missing_key", "index.pillar_field_missing",
+    "index.pillar_field_invalid", "index.indicator_field_missing",
+    "index.indicator_field_invalid", "index.not_a_list",
+})  # fmt: skip
+
+
+def _problem(name: str, /, **params: Any) -> Message:
+    return Message(f"index.{name}", dict(params))
 
 
 class IndexDefinitionError(ValueError):
-    """An index definition that cannot be computed, with every reason found."""
+    """An index definition that cannot be computed, with every problem found."""
 
-    def __init__(self, reasons: Sequence[str]) -> None:
-        self.reasons = list(reasons)
-        super().__init__("; ".join(self.reasons))
+    def __init__(self, problems: Sequence[Message]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -113,39 +130,45 @@ class IndexDefinition:
     missing: MissingDataRule = field(default_factory=MissingDataRule)
     description: str = ""
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Message]:
         """Every reason this definition cannot be computed; empty when it is sound."""
-        reasons: list[str] = []
+        reasons: list[Message] = []
         if not self.pillars:
-            reasons.append("the index has no pillars")
+            reasons.append(_problem("no_pillars"))
         if not self.indicators:
-            reasons.append("the index has no indicators")
-        reasons += _duplicates("pillar", [p.code for p in self.pillars])
-        reasons += _duplicates("indicator", [i.code for i in self.indicators])
+            reasons.append(_problem("no_indicators"))
+        reasons += _duplicates("duplicate_pillar", [p.code for p in self.pillars])
+        reasons += _duplicates("duplicate_indicator", [i.code for i in self.indicators])
         pillar_codes = {p.code for p in self.pillars}
         for pillar in self.pillars:
             if not _finite(pillar.weight) or pillar.weight < 0:
-                reasons.append(f"pillar {pillar.code} has an invalid weight {pillar.weight}")
+                reasons.append(
+                    _problem("pillar_invalid_weight", pillar=pillar.code, weight=pillar.weight)
+                )
         for spec in self.indicators:
             reasons += _indicator_problems(spec, pillar_codes)
         if self.pillars and all(_finite(p.weight) for p in self.pillars):
             total = sum(p.weight for p in self.pillars)
             if abs(total - 1.0) > WEIGHT_TOLERANCE:
-                reasons.append(f"pillar weights add up to {total:.6g}, not 1")
+                reasons.append(_problem("pillar_weights_sum", total=float(f"{total:.6g}")))
         for pillar in self.pillars:
             members = [i for i in self.indicators if i.pillar == pillar.code]
             if not members:
-                reasons.append(f"pillar {pillar.code} has no indicators")
+                reasons.append(_problem("pillar_without_indicators", pillar=pillar.code))
                 continue
             if all(_finite(i.weight) for i in members):
                 total = sum(i.weight for i in members)
                 if abs(total - 1.0) > WEIGHT_TOLERANCE:
                     reasons.append(
-                        f"indicator weights in pillar {pillar.code} add up to {total:.6g}, not 1"
+                        _problem(
+                            "indicator_weights_sum",
+                            pillar=pillar.code,
+                            total=float(f"{total:.6g}"),
+                        )
                     )
         share = self.missing.min_pillar_share
         if not _finite(share) or not 0 < share <= 1:
-            reasons.append(f"minimum pillar share must be in (0, 1], got {share}")
+            reasons.append(_problem("min_share_out_of_range", share=share))
         return reasons
 
     def validate(self) -> IndexDefinition:
@@ -190,6 +213,7 @@ class IndexDefinition:
                     "weight": i.weight,
                     "aliases": list(i.aliases),
                     "provenance": i.provenance,
+                    "goalposts_confirmed": i.goalposts_confirmed,
                 }
                 for i in self.indicators
             ],
@@ -199,46 +223,57 @@ class IndexDefinition:
 def definition_from_dict(data: Mapping[str, Any]) -> IndexDefinition:
     """Build a definition from plain data (a form, a JSON body); validates it.
 
-    Raises :class:`IndexDefinitionError` naming every problem, including missing keys.
+    Raises :class:`IndexDefinitionError` naming every problem, including missing keys
+    and fields that are not numbers, with the position of the pillar or indicator.
     """
-    reasons: list[str] = []
-    for key in ("code", "name", "pillars", "indicators"):
-        if key not in data:
-            reasons.append(f"missing key {key!r}")
+    reasons = [_problem("missing_key", key=key)
+               for key in ("code", "name", "pillars", "indicators") if key not in data]
+    if not reasons:
+        reasons = [_problem("not_a_list", key=key) for key in ("pillars", "indicators")
+                   if not isinstance(data[key], list | tuple)]
     if reasons:
         raise IndexDefinitionError(reasons)
     pillars = []
     for position, raw in enumerate(data["pillars"], start=1):
-        try:
-            pillars.append(
-                PillarSpec(
-                    str(raw["code"]), str(raw.get("label", raw["code"])), float(raw["weight"])
-                )
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            reasons.append(f"pillar {position}: {error!s}")
+        fields = _Fields("pillar", position, raw, reasons)
+        code = fields.text("code")
+        weight = fields.number("weight", required=True)
+        if fields.sound and code is not None and weight is not None:
+            pillars.append(PillarSpec(code, fields.optional_text("label", code), weight))
     indicators = []
     for position, raw in enumerate(data["indicators"], start=1):
-        try:
+        fields = _Fields("indicator", position, raw, reasons)
+        code = fields.text("code")
+        pillar = fields.text("pillar")
+        best = fields.number("best")
+        worst = fields.number("worst")
+        weight = fields.number("weight", default=1.0)
+        direction = fields.direction()
+        if fields.sound and code is not None and pillar is not None and weight is not None:
             indicators.append(
                 IndicatorSpec(
-                    code=str(raw["code"]),
-                    label=str(raw.get("label", raw["code"])),
-                    unit=str(raw.get("unit", "")),
-                    pillar=str(raw["pillar"]),
-                    best=_optional_float(raw.get("best")),
-                    worst=_optional_float(raw.get("worst")),
-                    direction=Direction(raw.get("direction", Direction.HIGHER_IS_BETTER.value)),
-                    weight=float(raw.get("weight", 1.0)),
-                    aliases=tuple(raw.get("aliases", ())),
-                    provenance=str(raw.get("provenance", "")),
+                    code=code,
+                    label=fields.optional_text("label", code),
+                    unit=fields.optional_text("unit", ""),
+                    pillar=pillar,
+                    best=best,
+                    worst=worst,
+                    direction=direction,
+                    weight=weight,
+                    aliases=tuple(str(a) for a in fields.raw.get("aliases", ())),
+                    provenance=str(fields.raw.get("provenance", "")),
+                    goalposts_confirmed=bool(fields.raw.get("goalposts_confirmed", True)),
                 )
             )
-        except (KeyError, TypeError, ValueError) as error:
-            reasons.append(f"indicator {position}: {error!s}")
     if reasons:
         raise IndexDefinitionError(reasons)
-    missing_raw = data.get("missing", {})
+    missing_raw = data.get("missing") or {}
+    if not isinstance(missing_raw, Mapping):
+        missing_raw = {"min_pillar_share": math.nan}
+    try:
+        share = float(missing_raw.get("min_pillar_share", 0.5))
+    except (TypeError, ValueError):
+        share = math.nan  # refused by validate() as out of range, with the others
     definition = IndexDefinition(
         code=str(data["code"]),
         name=str(data["name"]),
@@ -246,11 +281,60 @@ def definition_from_dict(data: Mapping[str, Any]) -> IndexDefinition:
         pillars=tuple(pillars),
         indicators=tuple(indicators),
         missing=MissingDataRule(
-            min_pillar_share=float(missing_raw.get("min_pillar_share", 0.5)),
+            min_pillar_share=share,
             require_all_pillars=bool(missing_raw.get("require_all_pillars", True)),
         ),
     )
     return definition.validate()
+
+
+class _Fields:
+    """Reads one pillar or indicator of plain data, noting each field it cannot read."""
+
+    def __init__(self, kind: str, position: int, raw: Any, reasons: list[Message]) -> None:
+        self.kind, self.position, self.reasons = kind, position, reasons
+        self.is_mapping = isinstance(raw, Mapping)
+        self.raw: Mapping[str, Any] = raw if self.is_mapping else {}
+        self.sound = True
+        if not self.is_mapping:
+            self.sound = False
+            self.reasons.append(_problem(f"{kind}_field_invalid", position=position, field="*"))
+
+    def _note(self, what: str, name: str) -> None:
+        if self.is_mapping:  # a value that is not an object was reported once already
+            self.reasons.append(
+                _problem(f"{self.kind}_{what}", position=self.position, field=name)
+            )
+        self.sound = False
+
+    def text(self, name: str) -> str | None:
+        """A required text field."""
+        if name in self.raw:
+            return str(self.raw[name])
+        self._note("field_missing", name)
+        return None
+
+    def optional_text(self, name: str, default: str) -> str:
+        return str(self.raw.get(name, default))
+
+    def number(self, name: str, *, required: bool = False,
+               default: float | None = None) -> float | None:
+        if name not in self.raw:
+            if required:
+                self._note("field_missing", name)
+            return default
+        try:
+            return _optional_float(self.raw[name])
+        except (TypeError, ValueError):
+            self._note("field_invalid", name)
+            return None
+
+    def direction(self) -> Direction:
+        try:
+            return Direction(self.raw.get("direction", Direction.HIGHER_IS_BETTER.value))
+        except ValueError:
+            self._note("field_invalid", "direction")
+            return Direction.HIGHER_IS_BETTER
 
 
 def _optional_float(value: Any) -> float | None:
@@ -263,39 +347,41 @@ def _finite(number: float | None) -> bool:
     return number is not None and math.isfinite(number)
 
 
-def _duplicates(kind: str, codes: list[str]) -> list[str]:
+def _duplicates(problem: str, codes: list[str]) -> list[Message]:
     seen: set[str] = set()
     reasons = []
-    for code in codes:
-        if code in seen:
-            reasons.append(f"{kind} {code} is defined twice")
-        seen.add(code)
+    for item in codes:
+        if item in seen:
+            reasons.append(_problem(problem, code=item))
+        seen.add(item)
     return reasons
 
 
-def _indicator_problems(spec: IndicatorSpec, pillar_codes: set[str]) -> list[str]:
+def _indicator_problems(spec: IndicatorSpec, pillar_codes: set[str]) -> list[Message]:
     reasons = []
     if spec.pillar not in pillar_codes:
-        reasons.append(f"indicator {spec.code} belongs to unknown pillar {spec.pillar}")
+        reasons.append(
+            _problem("indicator_unknown_pillar", indicator=spec.code, pillar=spec.pillar)
+        )
     if not _finite(spec.weight) or spec.weight < 0:
-        reasons.append(f"indicator {spec.code} has an invalid weight {spec.weight}")
+        reasons.append(
+            _problem("indicator_invalid_weight", indicator=spec.code, weight=spec.weight)
+        )
     if not _finite(spec.best):
-        reasons.append(f"indicator {spec.code} has no best goalpost (the value scoring 100)")
+        reasons.append(_problem("indicator_no_best", indicator=spec.code))
     if not _finite(spec.worst):
-        reasons.append(f"indicator {spec.code} has no worst goalpost (the value scoring 0)")
+        reasons.append(_problem("indicator_no_worst", indicator=spec.code))
     best, worst = spec.best, spec.worst
     if best is not None and worst is not None and _finite(best) and _finite(worst):
         if best == worst:
-            reasons.append(f"indicator {spec.code} has equal goalposts ({best})")
+            reasons.append(_problem("indicator_equal_goalposts", indicator=spec.code, value=best))
         elif spec.direction is Direction.HIGHER_IS_BETTER and best < worst:
             reasons.append(
-                f"indicator {spec.code} is 'higher is better' but its best goalpost "
-                f"{best} is below its worst {worst}"
+                _problem("higher_best_below_worst", indicator=spec.code, best=best, worst=worst)
             )
         elif spec.direction is Direction.LOWER_IS_BETTER and best > worst:
             reasons.append(
-                f"indicator {spec.code} is 'lower is better' but its best goalpost "
-                f"{best} is above its worst {worst}"
+                _problem("lower_best_above_worst", indicator=spec.code, best=best, worst=worst)
             )
     return reasons
 
@@ -378,9 +464,9 @@ class IndexResult:
     overall: FloatArray
 
     @property
-    def missing_data_rule(self) -> str:
-        """The missing-data rule these scores were computed under, in one sentence."""
-        return self.definition.missing.describe()
+    def missing_data_rule(self) -> Message:
+        """The missing-data rule these scores were computed under."""
+        return self.definition.missing.explanation()
 
     def overall_for_year(self, year: int) -> dict[str, float]:
         """Index score per place for one year, places without a score left out."""

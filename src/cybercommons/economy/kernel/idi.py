@@ -19,6 +19,11 @@ impute. It applies :class:`~cybercommons.economy.kernel.composite.MissingDataRul
 (shared weight among indicators that have data, pillar only when indicators carrying at
 least half its weight have data, IDI only when both pillars exist) and returns that rule
 with every result, so a score is never presented as more complete than its data.
+
+Goalposts: the four marked ``goalposts_confirmed=False`` (the two traffic-per-subscription
+upper bounds and the two price "worst" bounds) stand in for values of the published
+methodology table that could not be checked here; pages flag them as placeholders. The
+other six are 100 % (or 100 per 100 inhabitants) by construction of the indicator.
 """
 
 from __future__ import annotations
@@ -37,20 +42,19 @@ from cybercommons.economy.kernel.composite import (
     PillarSpec,
     compute_index,
 )
+from cybercommons.economy.kernel.messages import Message
 
 UNIVERSAL = "universal"
 MEANINGFUL = "meaningful"
 
-# Goalpost provenance, stated per indicator so a country page can show it.
+# Goalpost provenance, stated per indicator so a country page can show it; pages translate
+# these through the message catalogue (declared in economy/labels.py).
 _ITU_100 = "ITU IDI 2023 goalpost: 100 (the whole population / every inhabitant)"
 _BB_COMMISSION = (
     "best: 2 % of monthly GNI per capita, the Broadband Commission affordability target "
-    "used by the IDI; worst: 20 %, a bound chosen here (not confirmed against the "
-    "published IDI table)"
+    "used by the IDI; worst: 20 %, a bound chosen here"
 )
-_TRAFFIC = (
-    "goalpost chosen here near high-income usage (not confirmed against the published IDI table)"
-)
+_TRAFFIC = "upper goalpost chosen here near high-income usage"
 
 IDI_2023 = IndexDefinition(
     code="itu-idi-2023",
@@ -126,6 +130,7 @@ IDI_2023 = IndexDefinition(
             worst=0.0,
             weight=1 / 6,
             provenance=_TRAFFIC,
+            goalposts_confirmed=False,
         ),
         IndicatorSpec(
             "i135tfb_subs",
@@ -136,6 +141,7 @@ IDI_2023 = IndexDefinition(
             worst=0.0,
             weight=1 / 6,
             provenance=_TRAFFIC,
+            goalposts_confirmed=False,
         ),
         IndicatorSpec(
             "i271mb_high_ts_GNI",
@@ -147,6 +153,7 @@ IDI_2023 = IndexDefinition(
             direction=Direction.LOWER_IS_BETTER,
             weight=1 / 6,
             provenance=_BB_COMMISSION,
+            goalposts_confirmed=False,
         ),
         IndicatorSpec(
             "i154_FBB_ts_GNI",
@@ -158,6 +165,7 @@ IDI_2023 = IndexDefinition(
             direction=Direction.LOWER_IS_BETTER,
             weight=1 / 6,
             provenance=_BB_COMMISSION,
+            goalposts_confirmed=False,
         ),
         IndicatorSpec(
             "xHH18",
@@ -228,6 +236,7 @@ class IndicatorStep:
     score: float | None
     weight: float
     provenance: str
+    goalposts_confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -244,14 +253,18 @@ class PillarStep:
 
 @dataclass(frozen=True)
 class IndexBreakdown:
-    """Every step of one country-year: indicators, pillars, the index and the rule applied."""
+    """Every step of one country-year: indicators, pillars, the index and the rule applied.
+
+    ``reason_if_missing`` is None when there is a score, else a message naming the
+    pillars left without one (code ``index.pillars_without_score``).
+    """
 
     index: str
     indicators: tuple[IndicatorStep, ...]
     pillars: tuple[PillarStep, ...]
     score: float | None
-    missing_data_rule: str
-    reason_if_missing: str
+    missing_data_rule: Message
+    reason_if_missing: Message | None
 
 
 def explain(
@@ -292,6 +305,7 @@ def explain(
                 score=_none_if_nan(result.scores[0, 0, column]),
                 weight=spec.weight,
                 provenance=spec.provenance,
+                goalposts_confirmed=spec.goalposts_confirmed,
             )
         )
     pillars = []
@@ -309,16 +323,19 @@ def explain(
             )
         )
     score = _none_if_nan(result.overall[0, 0])
-    reason = ""
+    reason = None
     if score is None:
-        absent = [p.label for p in pillars if p.score is None]
-        reason = f"no score for {', '.join(absent)}: too few indicators with data"
+        absent = [p for p in pillars if p.score is None]
+        reason = Message(
+            "index.pillars_without_score",
+            {"pillars": [p.code for p in absent], "labels": [p.label for p in absent]},
+        )
     return IndexBreakdown(
         index=definition.code,
         indicators=tuple(steps),
         pillars=tuple(pillars),
         score=score,
-        missing_data_rule=definition.missing.describe(),
+        missing_data_rule=definition.missing.explanation(),
         reason_if_missing=reason,
     )
 

@@ -1,7 +1,8 @@
 """Rank funders for a digital-development project, and projects for a funder, by fit.
 
 A match score (0-100) is the weighted sum of five components, each 0-1 with a reason
-a person can read: where (country/region eligibility), what (sector), why (SDG
+(a :class:`~cybercommons.economy.kernel.messages.Message` the pages render in the
+reader's language): where (country/region eligibility), what (sector), why (SDG
 targets), how much (the ask against the funder's ticket sizes) and who (the funder
 types the project accepts). Geography is also a gate: a funder that cannot fund in the
 project's country is listed as ineligible with the reason, never silently dropped.
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from cybercommons.economy.kernel.messages import Message
 
 
 class FunderType(StrEnum):
@@ -84,12 +87,12 @@ class Weights:
 
 @dataclass(frozen=True)
 class Component:
-    """One part of a match: its fit (0-1), its weight and the reason, in words."""
+    """One part of a match: its fit (0-1), its weight and the reason, as a message."""
 
     name: str
     fit: float
     weight: float
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -103,54 +106,62 @@ class Match:
     components: tuple[Component, ...] = field(default_factory=tuple)
 
     @property
-    def reasons(self) -> list[str]:
+    def reasons(self) -> list[Message]:
         """The components' reasons, in component order."""
         return [c.reason for c in self.components]
 
 
-def _money(amount: float) -> str:
-    if amount >= 1e9:
-        return f"US${amount / 1e9:.1f}bn"
-    if amount >= 1e6:
-        return f"US${amount / 1e6:.1f}M"
-    if amount >= 1e3:
-        return f"US${amount / 1e3:.0f}k"
-    return f"US${amount:.0f}"
+# Every code a component's reason can carry, for the catalogue that renders them.
+REASON_CODES = frozenset({
+    "match.funder_excludes_country", "match.funder_funds_country",
+    "match.funder_funds_regions", "match.funder_funds_anywhere",
+    "match.funder_not_in_country", "match.funder_no_sector_focus", "match.project_no_sector",
+    "match.no_sector_in_common", "match.shared_sectors", "match.project_no_sdg",
+    "match.funder_no_sdg", "match.no_sdg_goal_in_common", "match.sdg_overlap",
+    "match.funder_no_ticket", "match.project_no_amount", "match.ask_below_minimum",
+    "match.ask_above_maximum", "match.ask_within_range", "match.project_accepts_any_type",
+    "match.project_seeks_type", "match.project_does_not_seek_type",
+})
 
 
-def _geography(project: Project, funder: Funder) -> tuple[float, str, bool]:
-    if project.country in funder.excluded:
-        return 0.0, f"funder excludes {project.country}", False
-    if project.country in funder.countries:
-        return 1.0, f"funder funds projects in {project.country}", True
+def _say(code: str, **params: object) -> Message:
+    return Message(f"match.{code}", dict(params))
+
+
+def _geography(project: Project, funder: Funder) -> tuple[float, Message, bool]:
+    country = project.country
+    if country in funder.excluded:
+        return 0.0, _say("funder_excludes_country", country=country), False
+    if country in funder.countries:
+        return 1.0, _say("funder_funds_country", country=country), True
     shared = sorted(project.regions & funder.regions)
     if shared:
-        return 0.8, f"funder funds projects in {', '.join(shared)}", True
+        return 0.8, _say("funder_funds_regions", regions=shared), True
     if not funder.countries and not funder.regions:
-        return 0.6, "funder funds anywhere", True
-    return 0.0, f"funder does not fund in {project.country} or its regions", False
+        return 0.6, _say("funder_funds_anywhere"), True
+    return 0.0, _say("funder_not_in_country", country=country), False
 
 
-def _sector(project: Project, funder: Funder) -> tuple[float, str]:
+def _sector(project: Project, funder: Funder) -> tuple[float, Message]:
     if not funder.sectors:
-        return 0.5, "funder states no sector focus"
+        return 0.5, _say("funder_no_sector_focus")
     if not project.sectors:
-        return 0.0, "project states no sector"
+        return 0.0, _say("project_no_sector")
     shared = sorted(project.sectors & funder.sectors)
     if not shared:
-        return 0.0, "no sector in common"
-    return len(shared) / len(project.sectors), f"shared sectors: {', '.join(shared)}"
+        return 0.0, _say("no_sector_in_common")
+    return len(shared) / len(project.sectors), _say("shared_sectors", sectors=shared)
 
 
 def _goal(target: str) -> str:
     return target.split(".", 1)[0]
 
 
-def _sdg(project: Project, funder: Funder) -> tuple[float, str]:
+def _sdg(project: Project, funder: Funder) -> tuple[float, Message]:
     if not project.sdg_targets:
-        return 0.0, "project names no SDG target"
+        return 0.0, _say("project_no_sdg")
     if not funder.sdg_targets:
-        return 0.5, "funder names no SDG target"
+        return 0.5, _say("funder_no_sdg")
     funder_goals = {_goal(t) for t in funder.sdg_targets}
     exact = sorted(project.sdg_targets & funder.sdg_targets)
     same_goal = sorted(
@@ -158,42 +169,32 @@ def _sdg(project: Project, funder: Funder) -> tuple[float, str]:
     )
     fit = (len(exact) + 0.5 * len(same_goal)) / len(project.sdg_targets)
     if not exact and not same_goal:
-        return 0.0, "no SDG goal in common"
-    parts = []
-    if exact:
-        parts.append(f"same targets {', '.join(exact)}")
-    if same_goal:
-        parts.append(f"same goal for {', '.join(same_goal)}")
-    return fit, "; ".join(parts)
+        return 0.0, _say("no_sdg_goal_in_common")
+    return fit, _say("sdg_overlap", same_targets=exact, same_goal=same_goal)
 
 
-def _ticket(project: Project, funder: Funder) -> tuple[float, str]:
+def _ticket(project: Project, funder: Funder) -> tuple[float, Message]:
     ask = project.ask_usd
     low, high = funder.ticket_min_usd, funder.ticket_max_usd
     if low is None and high is None:
-        return 0.5, "funder states no ticket size"
+        return 0.5, _say("funder_no_ticket")
     if ask <= 0:
-        return 0.0, "project states no amount sought"
+        return 0.0, _say("project_no_amount")
     if low is not None and ask < low:
-        return ask / low, f"ask {_money(ask)} is below the minimum ticket {_money(low)}"
+        return ask / low, _say("ask_below_minimum", ask_usd=ask, minimum_usd=low)
     if high is not None and ask > high:
-        return (
-            high / ask,
-            f"ask {_money(ask)} is above the maximum ticket {_money(high)}: "
-            f"funder could cover {high / ask:.0%}, co-funding needed",
-        )
-    bounds = (
-        f"{_money(low) if low is not None else 'any'}-{_money(high) if high is not None else 'any'}"
-    )
-    return 1.0, f"ask {_money(ask)} is within the ticket range {bounds}"
+        # The funder could cover high / ask of the ask: co-funding is needed for the rest.
+        return high / ask, _say("ask_above_maximum", ask_usd=ask, maximum_usd=high,
+                                share_covered=high / ask)
+    return 1.0, _say("ask_within_range", ask_usd=ask, minimum_usd=low, maximum_usd=high)
 
 
-def _funder_type(project: Project, funder: Funder) -> tuple[float, str]:
+def _funder_type(project: Project, funder: Funder) -> tuple[float, Message]:
     if not project.accepts:
-        return 1.0, "project accepts any funder type"
+        return 1.0, _say("project_accepts_any_type")
     if funder.type in project.accepts:
-        return 1.0, f"project seeks {funder.type.value.replace('_', ' ')} funding"
-    return 0.0, f"project does not seek {funder.type.value.replace('_', ' ')} funding"
+        return 1.0, _say("project_seeks_type", funder_type=funder.type.value)
+    return 0.0, _say("project_does_not_seek_type", funder_type=funder.type.value)
 
 
 def match(project: Project, funder: Funder, weights: Weights | None = None) -> Match:

@@ -13,11 +13,17 @@ Follows the published Pol.is method (compdemocracy/polis, ``math/``), step by st
    ``sqrt(statements / votes cast)`` so that sparse voters are not pulled to the centre;
 5. k-means into (up to) 100 base clusters over in-conversation participants;
 6. weighted k-means of the base-cluster centres into k groups for k = 2 … min(5, 2 + bases/12),
-   the k with the best silhouette (on base-cluster centres) wins; a new k replaces the
-   current one only after winning ``k_buffer`` updates in a row (:class:`GroupCountState`);
-   steps 5 and 6 run from several seeds and, for each k, the tightest grouping of the
-   participants is kept (k-means restarts, applied to the two-level clustering);
-7. representative statements per group (repness: agree / disagree proportion tests and
+   scored by silhouette (on base-cluster centres, unweighted, as Pol.is does); steps 5 and
+   6 run from several seeds, each k's silhouette is averaged over them, and the smallest k
+   within :data:`SILHOUETTE_TIE` of the best wins (:func:`choose_group_count`); a new k
+   replaces the current one only after winning ``k_buffer`` updates in a row
+   (:class:`GroupCountState`);
+7. for that k, the tightest grouping of the participants (smallest within-group sum of
+   squares) among the seeded two-level groupings, their refinement by k-means on the
+   participants, and k-means from the lexicographically smallest distinct points
+   (:func:`tightest_grouping`): the groups are compared on participants, so their
+   objective decides, while the two-level runs keep choosing k;
+8. representative statements per group (repness: agree / disagree proportion tests and
    two-proportion tests against the rest), the overall consensus statements and the
    group-informed consensus (product over groups of the Laplace-smoothed agree rate).
 
@@ -334,10 +340,14 @@ def _weighted_kmeans(
     k: int,
     seed: int,
     n_init: int,
+    init: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64], float]:
+    """k-means (Lloyd) with k-means++ starts, or from the given ``init`` centres."""
     from sklearn.cluster import KMeans
 
-    model = KMeans(n_clusters=k, n_init=n_init, random_state=seed, max_iter=300)
+    start: Any = "k-means++" if init is None else init
+    runs = n_init if init is None else 1
+    model = KMeans(n_clusters=k, init=start, n_init=runs, random_state=seed, max_iter=300)
     # 2-D points are cheap; OpenMP threads only contend with each other on a busy host.
     with threadpool_limits(limits=1, user_api="openmp"):
         labels = model.fit_predict(points, sample_weight=weights)
@@ -366,21 +376,23 @@ def base_clusters(
 def silhouette(distances: NDArray[np.float64], labels: NDArray[np.intp]) -> float:
     """Mean silhouette over items (base-cluster centres), unweighted as in Pol.is; a member
     alone in its cluster scores 0."""
-    n = len(labels)
-    scores = np.zeros(n)
-    groups = np.unique(labels)
+    groups, index, sizes = np.unique(labels, return_inverse=True, return_counts=True)
     if len(groups) < 2:
         return 0.0
-    masks = {g: labels == g for g in groups}
-    for i in range(n):
-        own = masks[labels[i]].copy()
-        own[i] = False
-        if not own.any():
-            continue
-        a = distances[i, own].mean()
-        b = min(distances[i, masks[g]].mean() for g in groups if g != labels[i])
-        denom = max(a, b)
-        scores[i] = (b - a) / denom if denom > 0 else 0.0
+    members = np.zeros((len(labels), len(groups)))
+    members[np.arange(len(labels)), index] = 1.0
+    # Mean distance from every item to every group; an item's own group leaves it out
+    # (its distance to itself is 0, so only the count changes).
+    totals = distances @ members
+    own_size = sizes[index] - 1
+    rows = np.arange(len(labels))
+    a = np.divide(totals[rows, index], own_size, out=np.zeros(len(labels)), where=own_size > 0)
+    means = totals / sizes
+    means[rows, index] = np.inf
+    b = means.min(axis=1)
+    denom = np.maximum(a, b)
+    scores = np.divide(b - a, denom, out=np.zeros(len(labels)), where=denom > 0)
+    scores[own_size == 0] = 0.0
     return float(scores.mean())
 
 
@@ -419,6 +431,76 @@ def _canonical_labels(
     for new, (_, _, g) in enumerate(sorted(sizes)):
         remap[g] = new
     return remap[labels]
+
+
+# Silhouettes closer than this are a tie: across restarts the silhouette of one k moves by
+# several hundredths, so a smaller lead says nothing about which count fits better.
+SILHOUETTE_TIE = 0.01
+
+
+@dataclass(frozen=True)
+class TwoLevelClustering:
+    """One seeded run of Pol.is's two-level clustering: base clusters of participants,
+    then, for each k tried, groups of base clusters and their silhouette."""
+
+    base_labels: NDArray[np.intp]
+    base_centres: NDArray[np.float64]
+    groupings: dict[int, NDArray[np.intp]]
+    silhouettes: dict[int, float]
+
+    def participant_groups(self, k: int) -> NDArray[np.intp]:
+        """The k-group grouping, as a group per participant."""
+        return self.groupings[k][self.base_labels]
+
+
+def two_level_clustering(
+    points: NDArray[np.float64], base_k: int, max_k: int, seed: int
+) -> TwoLevelClustering:
+    """Base clusters of ``points``, then weighted groups of them for k = 2 … max (none
+    when fewer than two base clusters exist)."""
+    labels, centres = base_clusters(points, base_k, seed)
+    if len(centres) < 2:
+        return TwoLevelClustering(labels, centres, {}, {})
+    weights = np.bincount(labels, minlength=len(centres)).astype(float)
+    groupings, scores = group_clusterings(centres, weights, max_k, seed)
+    return TwoLevelClustering(labels, centres, groupings, scores)
+
+
+def mean_silhouettes(runs: Sequence[TwoLevelClustering]) -> dict[int, float]:
+    """Per k tried by every run, the silhouette averaged over the runs: one run's score
+    depends on where its base clusters happened to fall."""
+    common = set.intersection(*(set(run.silhouettes) for run in runs)) if runs else set()
+    return {k: float(np.mean([run.silhouettes[k] for run in runs])) for k in sorted(common)}
+
+
+def choose_group_count(scores: dict[int, float], tie: float = SILHOUETTE_TIE) -> int:
+    """The smallest k whose silhouette is within ``tie`` of the best. Pol.is reaches the
+    same preference through its history: every conversation starts at two groups (few
+    base clusters allow no more) and a new count must win several updates in a row, so a
+    count that only ties the current one never replaces it."""
+    top = max(scores.values())
+    return min(k for k, score in scores.items() if score >= top - tie)
+
+
+def tightest_grouping(
+    points: NDArray[np.float64], candidates: Sequence[NDArray[np.intp]], k: int
+) -> NDArray[np.intp]:
+    """Of the candidate k-groupings of the participants, each also refined by k-means on
+    the participants, plus k-means started from the lexicographically smallest distinct
+    points, the one with the smallest within-group spread (the k-means objective on the
+    participants, on which groupings are compared), numbered canonically."""
+    pool = list(candidates)
+    for labels in candidates:
+        groups = np.unique(labels)
+        if len(groups) == k:
+            centres = np.vstack([points[labels == g].mean(axis=0) for g in groups])
+            pool.append(_weighted_kmeans(points, np.ones(len(points)), k, 0, 1, centres)[0])
+    distinct = np.unique(points, axis=0)
+    if len(distinct) >= k:
+        pool.append(_weighted_kmeans(points, np.ones(len(points)), k, 0, 1, distinct[:k])[0])
+    spreads = [within_group_spread(points, labels) for labels in pool]
+    best = pool[int(np.argmin(spreads))]
+    return _canonical_labels(best, points, np.ones(len(points)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -632,7 +714,7 @@ def compute_opinion_map(
     max_k: int = 5,
     k_buffer: int = 4,
     force_k: int | None = None,
-    restarts: int = 5,
+    restarts: int = 10,
 ) -> OpinionMap:
     """Run the Pol.is pipeline on a vote matrix.
 
@@ -640,7 +722,8 @@ def compute_opinion_map(
     representative and consensus lists). ``state``: the group-count smoother's state from
     the previous update (the returned map carries the new one). ``previous_in_conv``:
     participant ids already in the conversation. ``force_k`` skips the silhouette choice.
-    ``restarts``: how many seeded two-level clusterings to try (the tightest is kept).
+    ``restarts``: how many seeded two-level clusterings to run (their silhouettes are
+    averaged to choose k; their groupings are candidates for the tightest one).
     """
     raw = np.asarray(matrix.values, dtype=float)
     n_rows, n_cols = raw.shape
@@ -664,37 +747,28 @@ def compute_opinion_map(
     members = np.flatnonzero(in_conv)
     points = projection[members]
     state = state or GroupCountState()
-    # Each restart is a full two-level clustering (base clusters, then groups of them);
-    # for every k keep the restart whose groups are tightest on the participants, as
-    # k-means keeps its best restart.
-    best: dict[int, tuple[float, NDArray[np.intp], NDArray[np.float64], NDArray[np.intp], float]]
-    best = {}
-    for restart in range(max(1, restarts)):
-        labels_r, centres_r = base_clusters(points, base_k, seed + restart)
-        if len(centres_r) < 2:
-            best[1] = (0.0, labels_r, centres_r, np.zeros(len(centres_r), dtype=np.intp), 0.0)
-            break
-        weights_r = np.bincount(labels_r, minlength=len(centres_r)).astype(float)
-        labelings, scores_r = group_clusterings(centres_r, weights_r, max_k, seed + restart)
-        for kk, grouping in labelings.items():
-            spread = within_group_spread(points, grouping[labels_r])
-            if kk not in best or spread < best[kk][0]:
-                best[kk] = (spread, labels_r, centres_r, grouping, scores_r[kk])
-    if 1 in best:
-        k, scores, new_state = 1, {}, state
+    runs = [
+        two_level_clustering(points, base_k, max_k, seed + restart)
+        for restart in range(max(1, restarts))
+    ]
+    scores = mean_silhouettes(runs)
+    if not scores:  # fewer than two distinct positions: one group
+        k, new_state = 1, state
+        chosen = runs[0]
+        members_group = np.zeros(len(points), dtype=np.intp)
     else:
-        scores = {kk: entry[4] for kk, entry in best.items()}
-        best_k = max(scores, key=lambda kk: (scores[kk], -kk))
+        best_k = choose_group_count(scores)
         new_state = smooth_group_count(state, best_k, k_buffer)
         k = force_k if force_k is not None else (new_state.smoothed_k or best_k)
-        if k not in best:
+        if k not in scores:
             k = best_k
-    _, base_labels, base_centres, group_labels, _ = best[k]
+        chosen = min(runs, key=lambda run: within_group_spread(points, run.participant_groups(k)))
+        members_group = tightest_grouping(points, [run.participant_groups(k) for run in runs], k)
 
     base_of = np.full(n_rows, -1, dtype=np.intp)
-    base_of[members] = base_labels
+    base_of[members] = chosen.base_labels
     group_of = np.full(n_rows, -1, dtype=np.intp)
-    group_of[members] = group_labels[base_labels]
+    group_of[members] = members_group
 
     rep = representative_statements(rating, group_of, matrix.statement_ids, excluded)
     cons_a, cons_d = consensus_statements(rating, matrix.statement_ids, excluded)
@@ -705,7 +779,7 @@ def compute_opinion_map(
         projection=projection,
         in_conv=in_conv,
         base_of=base_of,
-        base_centers=base_centres,
+        base_centers=chosen.base_centres,
         group_of=group_of,
         group_count=k,
         silhouettes=scores,

@@ -29,22 +29,45 @@ KINDS = ("stix", "misp", "csv")
 
 @dataclass
 class ImportReport:
-    """What one file gave: objects stored, already held, and every record refused."""
+    """What one file gave: objects stored, already held, and every record refused.
+
+    ``accepted`` names each object kept (stored, or already held: ``duplicate`` is true);
+    ``rejected`` names each record refused (an object id, a CSV line or a MISP attribute)
+    with the reason. ``problems`` is the same refusals as one line each, for the CLI.
+    """
 
     stored: int = 0
     duplicates: int = 0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, str]] = field(default_factory=list)
+
+    def refuse(self, record: str, reason: str) -> None:
+        self.rejected.append({"record": record, "reason": reason})
+        self.problems.append(f"{record}: {reason}")
 
     def as_dict(self) -> dict[str, Any]:
         return {"stored": self.stored, "duplicates": self.duplicates,
                 "problems": self.problems, "notes": self.notes}
 
+    def details(self, limit: int) -> dict[str, Any]:
+        """The per-record report, each list cut at ``limit`` entries (with its full count)."""
+        return {"stored": self.stored, "duplicates": self.duplicates, "notes": self.notes,
+                "accepted_count": len(self.accepted), "rejected_count": len(self.rejected),
+                "accepted": self.accepted[:limit], "rejected": self.rejected[:limit]}
+
 
 def _report(outcome: services.AddOutcome, report: ImportReport) -> ImportReport:
     report.stored += outcome.stored
     report.duplicates += outcome.duplicates
-    report.problems.extend(f"{f.get('id') or '?'}: {f['message']}" for f in outcome.failures)
+    for success in outcome.successes:
+        entry: dict[str, Any] = {"id": success["id"], "duplicate": "message" in success}
+        if success.get("version"):
+            entry["version"] = success["version"]
+        report.accepted.append(entry)
+    for failure in outcome.failures:
+        report.refuse(failure.get("id") or "?", failure["message"])
     return report
 
 
@@ -102,9 +125,9 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
         except MispFormatError as exc:
             raise ServiceError(_("Not a MISP event: %(error)s") % {"error": exc}) from None
         report.notes.extend(conversion.notes)
-        report.problems.extend(
-            f"{r.id or r.index}: " + "; ".join(str(p) for p in r.errors)
-            for r in conversion.rejected)
+        for rejected in conversion.rejected:
+            report.refuse(str(rejected.id or rejected.index),
+                          "; ".join(str(p) for p in rejected.errors))
         objects = conversion.bundle.get("objects", [])
         return _report(services.add_python_objects(actor, collection, objects,
                                                    record_status=False), report)
@@ -113,7 +136,9 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
             result = import_indicator_csv(text)
         except CsvFormatError as exc:
             raise ServiceError(_("Not a CSV of indicators: %(error)s") % {"error": exc}) from None
-        report.problems.extend(str(error) for error in result.errors)
+        for error in result.errors:
+            report.refuse(_("line %(line)s") % {"line": error.line},
+                          f"{error.column} {error.value!r}: {error.reason}")
         fresh, unchanged = _changed_only(collection, result.indicators)
         report.duplicates += unchanged
         return _report(services.add_python_objects(actor, collection, fresh,
@@ -122,21 +147,29 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
                        field="kind")
 
 
-URL_KINDS = ("stix", "misp")
+URL_KINDS = KINDS
+_ACCEPT = {"stix": "application/stix+json, application/json",
+           "misp": "application/json", "csv": "text/csv, text/plain"}
 
 
 def import_url(actor: User, collection: Collection, kind: str, url: str, *,
                max_bytes: int = url_fetch.MAX_BYTES,
                timeout: float = url_fetch.TIMEOUT_SECONDS) -> ImportReport:
-    """Fetch a STIX bundle or MISP event from ``url`` and import it like a file.
+    """Fetch a STIX bundle, a MISP event or a CSV from ``url`` and import it like a file."""
+    check_url_import(actor, collection, kind, url)
+    return import_file(actor, collection, kind,
+                       url_fetch.fetch(url, max_bytes=max_bytes, timeout=timeout,
+                                       accept=_ACCEPT[kind]))
 
-    The write right is checked before anything is fetched, so the server connects
-    nowhere on behalf of someone who could not store the result.
-    """
+
+def check_url_import(actor: User, collection: Collection, kind: str, url: str) -> None:
+    """Refuse at once what an import by URL could never do: an unknown format, a URL of
+    the wrong form, or an actor without the write right (checked before anything is
+    fetched, so the server connects nowhere on behalf of someone who could not store the
+    result)."""
     if kind not in URL_KINDS:
-        raise ServiceError(_("Only a STIX bundle or a MISP event can be imported from a URL."),
+        raise ServiceError(_("Unknown format %(kind)s: use stix, misp or csv.") % {"kind": kind},
                            field="kind")
     if not policy.can_write(actor, collection):
         raise policy.PermissionDenied(_("You may not add objects to this collection."))
-    return import_file(actor, collection, kind,
-                       url_fetch.fetch(url, max_bytes=max_bytes, timeout=timeout))
+    url_fetch.check_url(url)

@@ -15,7 +15,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
@@ -46,8 +46,16 @@ def _allow_private() -> bool:
     return bool(getattr(settings, "CYBERCOMMONS_ALLOW_PRIVATE_FETCH", False))
 
 
-def _target(url: str) -> _Target:
-    """Check a URL and resolve its host to one address the fetch may connect to."""
+def check_url(url: str) -> None:
+    """Refuse a URL by its form alone (scheme, host, credentials, port), without DNS.
+
+    Called where an import is asked for, so an unusable URL is a 400 at once; the address
+    checks run again at fetch time, when the name is resolved.
+    """
+    _parts(url)
+
+
+def _parts(url: str) -> tuple[SplitResult, str, int]:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https"):
         raise FetchError(_("Only http:// and https:// URLs can be imported."), field="url")
@@ -59,11 +67,17 @@ def _target(url: str) -> _Target:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise FetchError(_("The URL has an invalid port."), field="url") from None
+    return parts, parts.hostname, port
+
+
+def _target(url: str) -> _Target:
+    """Check a URL and resolve its host to one address the fetch may connect to."""
+    parts, hostname, port = _parts(url)
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise FetchError(_("The host %(host)s cannot be resolved.")
-                         % {"host": parts.hostname}, field="url") from None
+                         % {"host": hostname}, field="url") from None
     addresses = [str(info[4][0]) for info in infos]
     if not _allow_private():
         for address in addresses:
@@ -72,11 +86,11 @@ def _target(url: str) -> _Target:
                 raise FetchError(
                     _("The host %(host)s resolves to the non-public address %(address)s; "
                       "imports only fetch from public addresses.")
-                    % {"host": parts.hostname, "address": address}, field="url")
+                    % {"host": hostname, "address": address}, field="url")
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return _Target(parts.scheme, parts.hostname, port, addresses[0], path)
+    return _Target(parts.scheme, hostname, port, addresses[0], path)
 
 
 def _pool(target: _Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
@@ -89,8 +103,8 @@ def _pool(target: _Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPo
                                       retries=False)
 
 
-def fetch(url: str, *, max_bytes: int = MAX_BYTES,
-          timeout: float = TIMEOUT_SECONDS) -> bytes:
+def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_SECONDS,
+          accept: str = "application/json") -> bytes:
     """The body at ``url``: at most ``max_bytes`` bytes, read within ``timeout`` seconds.
 
     Raises ``FetchError`` for a refused URL, an HTTP error status, a body over the limit,
@@ -107,7 +121,7 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES,
         host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
         try:
             response = pool.urlopen("GET", target.path, redirect=False, preload_content=False,
-                                    headers={"Host": host_header, "Accept": "application/json",
+                                    headers={"Host": host_header, "Accept": accept,
                                              "User-Agent": "Cybercommons-import"})
         except urllib3.exceptions.TimeoutError:
             raise FetchError(_("The URL took longer than %(s)s seconds.")

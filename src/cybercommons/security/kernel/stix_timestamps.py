@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 # Digits only ([0-9], not \d, which also matches other scripts' digits).
 _STIX_TIMESTAMP = re.compile(
@@ -33,11 +34,26 @@ def parse_timestamp(value: object) -> datetime:
     """
     if not isinstance(value, str):
         raise TimestampError(f"expected a timestamp string, got {type(value).__name__}")
+    return _parse_text(value)
+
+
+# An object's created, modified and often valid_from are one string, read by the validator
+# and again by the store; the last few results are kept (datetimes are immutable).
+@lru_cache(maxsize=256)
+def _parse_text(value: str) -> datetime:
     match = _STIX_TIMESTAMP.match(value)
     if match is None:
         raise TimestampError(
             f"{value!r} is not an RFC 3339 UTC timestamp of the form YYYY-MM-DDTHH:MM:SS[.s+]Z"
         )
+    if match["second"] != "60":
+        # The form is checked above; for it, fromisoformat gives the same instant
+        # (fraction truncated to microseconds) several times faster. An impossible date
+        # falls through to the field-by-field path, which names the problem.
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     second = int(match["second"])
     fraction = (match["fraction"] or "")[:6].ljust(6, "0")
     microsecond = int(fraction)
@@ -57,6 +73,22 @@ def parse_timestamp(value: object) -> datetime:
         )
     except ValueError as exc:
         raise TimestampError(f"{value!r} is not a real date and time: {exc}") from None
+
+
+def taxii_text(value: str) -> str:
+    """``format_taxii_timestamp(parse_timestamp(value))``, by rewriting the text.
+
+    Why: the store keys versions by this form; a valid STIX timestamp already is UTC with
+    the fraction written out, so padding or truncating it to six digits gives the same
+    text without building a datetime. A leap second goes the long way round.
+    Raises ``TimestampError`` as ``parse_timestamp`` does.
+    """
+    match = _STIX_TIMESTAMP.match(value) if isinstance(value, str) else None
+    if match is None or match["second"] == "60":
+        return format_taxii_timestamp(parse_timestamp(value))
+    parse_timestamp(value)  # refuses an impossible date with its reason
+    fraction = (match["fraction"] or "")[:6].ljust(6, "0")
+    return f"{value[:19]}.{fraction}Z"
 
 
 def fraction_digits(value: str) -> int:
@@ -81,8 +113,8 @@ def format_taxii_timestamp(moment: datetime) -> str:
     """
     if moment.tzinfo is None:
         raise TimestampError("a naive datetime has no known instant; give a UTC-aware one")
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond:06d}Z"
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def format_stix_timestamp(moment: datetime) -> str:

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from stix2patterns.validator import run_validator
@@ -30,7 +32,6 @@ from stix2patterns.validator import run_validator
 from cybercommons.security.kernel import stix_kinds as kinds
 from cybercommons.security.kernel.stix_timestamps import (
     TimestampError,
-    fraction_digits,
     parse_timestamp,
 )
 from cybercommons.security.kernel.tlp import (
@@ -152,20 +153,37 @@ class PatternCheck:
 
 
 class _KeyTrackingDict(dict[str, Any]):
-    """A dict that remembers which keys its JSON text repeated."""
+    """A dict that remembers which keys its JSON text repeated.
+
+    ``repeats_nowhere`` is set on a parsed top-level value when no object anywhere
+    inside its text repeated a key, so the validator need not walk it to find out.
+    """
 
     duplicate_keys: tuple[str, ...] = ()
+    repeats_nowhere: bool = False
+
+
+# Per thread: whether the parse under way has met a repeated key.
+_PARSE_STATE = threading.local()
 
 
 def _pairs_hook(pairs: list[tuple[str, Any]]) -> _KeyTrackingDict:
-    result = _KeyTrackingDict()
-    duplicates = []
-    for key, value in pairs:
-        if key in result:
-            duplicates.append(key)
-        result[key] = value
-    result.duplicate_keys = tuple(duplicates)
+    # Built in C (the last of equal keys wins, as in json.loads); the keys are only
+    # walked again when the dict came out shorter than the pairs, i.e. a key repeated.
+    result = _KeyTrackingDict(pairs)
+    if len(result) != len(pairs):
+        _PARSE_STATE.repeated = True
+        seen: set[str] = set()
+        duplicates = []
+        for key, _value in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen.add(key)
+        result.duplicate_keys = tuple(duplicates)
     return result
+
+
+_TRACKING_DECODER = json.JSONDecoder(object_pairs_hook=_pairs_hook)
 
 
 def load_json(raw: str | bytes) -> Any:
@@ -174,21 +192,74 @@ def load_json(raw: str | bytes) -> Any:
     Why: ``json.loads`` keeps the last of two equal keys silently, so the stored raw text
     and the indexed fields would disagree. Raises ``ValueError`` on malformed JSON.
     """
+    _PARSE_STATE.repeated = False
     try:
-        return json.loads(raw, object_pairs_hook=_pairs_hook)
+        value = json.loads(raw, object_pairs_hook=_pairs_hook)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
+    return _mark_clean(value)
+
+
+def _mark_clean(value: Any) -> Any:
+    if isinstance(value, _KeyTrackingDict) and not _PARSE_STATE.repeated:
+        value.repeats_nowhere = True
+    return value
+
+
+def load_json_at(text: str, index: int) -> tuple[Any, int]:
+    """Parse the JSON value starting at ``text[index]`` as ``load_json`` would.
+
+    Returns the value and the index just past it, so a reader can slice the value's exact
+    text out of a larger document while parsing it only once. Raises ``ValueError`` on
+    malformed JSON (``json.JSONDecodeError``) or nesting too deep.
+    """
+    _PARSE_STATE.repeated = False
+    try:
+        value, end = _TRACKING_DECODER.raw_decode(text, index)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    return _mark_clean(value), end
 
 
 def _duplicate_key_problems(value: Any, path: str) -> Iterator[Problem]:
+    # Only dicts can repeat keys, so scalars are never descended into.
     if isinstance(value, dict):
         for key in getattr(value, "duplicate_keys", ()):
             yield Problem(_join(path, key), "property appears more than once in the JSON text")
         for key, child in value.items():
-            yield from _duplicate_key_problems(child, _join(path, key))
+            if isinstance(child, _CONTAINERS):
+                yield from _duplicate_key_problems(child, _join(path, key))
     elif isinstance(value, list):
         for position, child in enumerate(value):
-            yield from _duplicate_key_problems(child, f"{path}[{position}]")
+            if isinstance(child, _CONTAINERS):
+                yield from _duplicate_key_problems(child, f"{path}[{position}]")
+
+
+_CONTAINERS = (dict, list)
+_SCALARS = (str, int, float)
+
+
+def _may_hold_references(value: object) -> bool:
+    """Whether a value can contain ``*_ref`` properties (a dict or list, not a scalar)."""
+    if isinstance(value, _CONTAINERS):
+        return True
+    return value is not None and not isinstance(value, _SCALARS) and isinstance(value, Mapping)
+
+
+@lru_cache(maxsize=4096)
+def _is_property_name(name: str) -> bool:
+    return _PROPERTY_NAME.match(name) is not None
+
+
+def _fraction_digits_of_valid(value: str) -> int:
+    """Sub-second digits of a string ``parse_timestamp`` accepted (``fraction_digits``).
+
+    Its form is fixed up to the seconds (19 characters), then ``.digits`` and ``Z``.
+    """
+    return len(value) - 21 if len(value) > 20 and value[19] == "." else 0
+
+
+_NO_REFERENCES_INSIDE = frozenset({"pattern", "contents", "schema"})
 
 
 def _join(path: str, key: str) -> str:
@@ -288,6 +359,13 @@ def validate_type_name(type_name: object) -> str | None:
     """Why a ``type`` value is not valid STIX syntax, or ``None`` when it is."""
     if not isinstance(type_name, str):
         return "must be a string"
+    return _type_name_problem(type_name)
+
+
+# A feed repeats a handful of type names and property names in every object: their
+# verdicts are remembered (bounded), so each distinct name is checked once.
+@lru_cache(maxsize=4096)
+def _type_name_problem(type_name: str) -> str | None:
     if not 3 <= len(type_name) <= 250:
         return "must be 3 to 250 characters long"
     if not _TYPE_CHARS.match(type_name):
@@ -405,7 +483,7 @@ class _Checker:
 
     def check_property_names(self) -> None:
         for name in self.obj:
-            if not isinstance(name, str) or not _PROPERTY_NAME.match(name):
+            if not isinstance(name, str) or not _is_property_name(name):
                 self.add(str(name), "property names may contain only a-z, A-Z, 0-9 and _")
             elif len(name) > 250:
                 self.add(name[:40] + "…", "property names may be at most 250 characters")
@@ -430,7 +508,7 @@ class _Checker:
             moment = parsed.get(name)
             if moment is None:
                 continue
-            if fraction_digits(self.obj[name]) < 3:
+            if _fraction_digits_of_valid(self.obj[name]) < 3:
                 self.add(name, "must be precise to the millisecond (at least 3 fraction digits)")
             if moment > self.now + self.options.max_future_skew:
                 self.add(name, f"lies in the future ({self.obj[name]})")
@@ -513,12 +591,12 @@ class _Checker:
     def check_references(self, value: Any, path: str) -> None:
         if isinstance(value, Mapping):
             for key, child in value.items():
-                where = _join(path, str(key))
                 if not isinstance(key, str):
                     continue
                 if key.endswith("_ref"):
-                    self.check_ref(where, key, child)
+                    self.check_ref(_join(path, key), key, child)
                 elif key.endswith("_refs"):
+                    where = _join(path, key)
                     if not isinstance(child, list):
                         self.add(where, "must be a list of identifiers")
                         continue
@@ -526,11 +604,14 @@ class _Checker:
                         self.add(where, "must not be empty")
                     for position, item in enumerate(child):
                         self.check_ref(f"{where}[{position}]", key, item)
-                elif key not in {"pattern", "contents", "schema"}:
-                    self.check_references(child, where)
+                elif key not in _NO_REFERENCES_INSIDE and _may_hold_references(child):
+                    self.check_references(child, _join(path, key))
         elif isinstance(value, list):
             for position, child in enumerate(value):
-                self.check_references(child, f"{path}[{position}]")
+                if isinstance(child, _SCALARS):
+                    continue  # the common list of strings: nothing to descend into
+                if _may_hold_references(child):
+                    self.check_references(child, f"{path}[{position}]")
 
     def check_ref(self, where: str, key: str, value: object) -> None:
         problem = validate_identifier(value, kinds.REF_TARGETS.get(key))
@@ -722,7 +803,7 @@ def validate_object(
             return [Problem("(object)", "the object is nested too deeply")]
         if reparsed != obj:
             problems.append(Problem("(json)", "the raw text and the parsed object differ"))
-    elif isinstance(obj, _KeyTrackingDict):
+    elif isinstance(obj, _KeyTrackingDict) and not obj.repeats_nowhere:
         # Parsed by load_json (e.g. inside a bundle): it knows its repeated keys.
         problems.extend(_duplicate_key_problems(obj, ""))
     if not isinstance(obj, Mapping):

@@ -8,13 +8,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import Country
 from cybercommons.core.progress import TerminalBar, Tracker
-from cybercommons.economy import policy, queries, services
+from cybercommons.economy import explanations, policy, queries, services
 from cybercommons.economy.importers.formats import FormatError, ImportKind, parse_column_map
 from cybercommons.economy.kernel.progress import DEFAULT_TREND_WINDOW, check_window
 
@@ -46,6 +48,8 @@ class Command(BaseCommand):
         explain.add_argument("country", help="ISO alpha-2 or alpha-3")
         explain.add_argument("--index", default="itu-idi-2023")
         explain.add_argument("--json", action="store_true")
+        explain.add_argument("--language", choices=_languages(), default=None,
+                             help="language of the sentences (default: the site's)")
         progress = sub.add_parser("progress", help="progress to the 2030 targets")
         progress.add_argument("country", help="ISO alpha-2 or alpha-3")
         progress.add_argument("--json", action="store_true")
@@ -55,6 +59,8 @@ class Command(BaseCommand):
         matches = sub.add_parser("matches", help="funders ranked for a project, with reasons")
         matches.add_argument("project", type=int, help="project id")
         matches.add_argument("--json", action="store_true")
+        matches.add_argument("--language", choices=_languages(), default=None,
+                             help="language of the reasons (default: the site's)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -63,11 +69,13 @@ class Command(BaseCommand):
         elif action == "rank":
             self._rank(options)
         elif action == "explain":
-            self._explain(options)
+            with translation.override(options["language"] or settings.LANGUAGE_CODE):
+                self._explain(options)
         elif action == "progress":
             self._progress(options)
         else:
-            self._matches(options)
+            with translation.override(options["language"] or settings.LANGUAGE_CODE):
+                self._matches(options)
 
     def _country(self, code: str) -> Country:
         field = "code" if len(code) == 2 else "alpha3"
@@ -102,10 +110,12 @@ class Command(BaseCommand):
             score = "-" if pillar.score is None else f"{pillar.score:.1f}"
             lines.append(f"  pillar {pillar.label}: {score}")
         lines.append(f"  score: {'-' if breakdown.score is None else f'{breakdown.score:.1f}'}"
-                     f" {breakdown.reason_if_missing}")
-        lines.append(f"  {breakdown.missing_data_rule}")
-        self._emit({"country": country.code, "year": year, **asdict(breakdown)}, lines,
-                   options["json"])
+                     f" {explanations.render(breakdown.reason_if_missing)}")
+        lines.append(f"  {explanations.render(breakdown.missing_data_rule)}")
+        data = {"country": country.code, "year": year, **asdict(breakdown),
+                "missing_data_rule": explanations.as_json(breakdown.missing_data_rule),
+                "reason_if_missing": explanations.as_json(breakdown.reason_if_missing)}
+        self._emit(data, lines, options["json"])
 
     def _progress(self, options: dict[str, Any]) -> None:
         country = self._country(options["country"])
@@ -132,10 +142,12 @@ class Command(BaseCommand):
             raise CommandError(f"no public project has the id {options['project']}")
         data, lines = [], [f"Funders for {project.name}"]
         for funder, match in queries.funders_for_project(viewer, project):
+            reasons = explanations.rendered_list(match.reasons)
             data.append({"funder": funder.pk, "name": funder.name, "score": match.score,
-                         "eligible": match.eligible, "reasons": match.reasons})
+                         "eligible": match.eligible, "reasons": reasons,
+                         "reason_messages": [m.to_dict() for m in match.reasons]})
             head = f"{match.score:5.1f}" if match.eligible else "  n/e"
-            lines.append(f"  {head}  {funder.name}: {'; '.join(match.reasons)}")
+            lines.append(f"  {head}  {funder.name}: {'; '.join(reasons)}")
         self._emit(data, lines, options["json"])
 
     def _import(self, options: dict[str, Any]) -> None:
@@ -207,3 +219,7 @@ def _window(text: str) -> int | None:
 
 def _rounded(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
