@@ -7,13 +7,16 @@ Every operation starts from :func:`policy.processes`, so a restricted consultati
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Path, Query, Router, Schema, Status
+from pydantic import BaseModel
 
 from cybercommons.core import policy as core_policy
 from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, signed_in, viewer
@@ -22,10 +25,13 @@ from cybercommons.governance import policy, queries, services
 from cybercommons.governance.models import (
     Amendment,
     Ballot,
+    Comment,
     Decision,
     DraftVersion,
     Meeting,
     Process,
+    Section,
+    Statement,
     Translation,
 )
 from cybercommons.governance.schemas import (
@@ -48,6 +54,7 @@ from cybercommons.governance.schemas import (
     ProcessIn,
     ProcessOut,
     ProcessPage,
+    PublicationOut,
     ResultOut,
     StatementIn,
     StatementOut,
@@ -71,6 +78,54 @@ def _process(request: HttpRequest, slug: str) -> Process:
     if process is None:
         raise Http404(_("No consultation has the short name %(slug)s.") % {"slug": slug})
     return process
+
+
+def _one(rows: QuerySet[Any], missing: str, **lookup: Any) -> Any:
+    """The record of a policy queryset matching ``lookup``, or 404 saying what is missing."""
+    found = rows.filter(**lookup).first()
+    if found is None:
+        raise Http404(missing)
+    return found
+
+
+Rows = Callable[[HttpRequest, Process], QuerySet[Any]]
+
+
+def _list_route(path: str, *, response: type[Schema], operation_id: str, summary: str,
+                rows: Rows, name: str, key: str = "pk", public: bool = True) -> None:
+    """Declare ``GET /processes/{slug}/<path>``: one page of a process's records, ``rows``
+    read through the policy, with cursors that only this list and process accept."""
+
+    def view(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
+             slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
+        process = _process(request, slug)
+        return paginate(request, response, rows(request, process), page=page, key=key,
+                        name=f"{name}:{process.pk}")
+
+    view.__name__ = view.__qualname__ = operation_id
+    access: dict[str, Any] = ({"auth": PUBLIC, "openapi_extra": PUBLIC_OPENAPI} if public
+                              else {"auth": SIGNED_IN})
+    router.get(f"/processes/{{slug}}/{path}", response=response, operation_id=operation_id,
+               summary=summary, **access)(view)
+
+
+Create = Callable[[HttpRequest, Process, Any], Any]
+
+
+def _create_route(path: str, *, body: type[BaseModel], response: type[Schema],
+                  operation_id: str, summary: str, create: Create) -> None:
+    """Declare ``POST /processes/{slug}/<path>`` for signed-in people: ``create`` makes a
+    record of the process from the ``body`` and the answer is 201 with it."""
+
+    def view(request: HttpRequest, payload: BaseModel,
+             slug: str = Path(..., pattern=SLUG)) -> Status:
+        return Status(201, create(request, _process(request, slug), payload))
+
+    # Ninja reads the body's schema from the payload's annotation.
+    view.__annotations__ = {**view.__annotations__, "payload": body}
+    view.__name__ = view.__qualname__ = operation_id
+    router.post(f"/processes/{{slug}}/{path}", response={201: response}, auth=SIGNED_IN,
+                operation_id=operation_id, summary=summary)(view)
 
 
 # --- Processes --------------------------------------------------------------------------
@@ -124,16 +179,11 @@ def change_phase(request: HttpRequest, payload: PhaseIn,
 # --- Versions ---------------------------------------------------------------------------
 
 
-@router.get("/processes/{slug}/versions", response=VersionPage, auth=PUBLIC,
-            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_versions_list",
-            summary="Every version of the draft, with sections and translation status")
-def list_versions(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
-                  slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
-    process = _process(request, slug)
-    qs = policy.versions(viewer(request)).filter(process=process).prefetch_related(
-        "sections", "translations")
-    return paginate(request, response, qs, page=page, key="number",
-                    name=f"governance-versions:{process.pk}")
+_list_route("versions", response=VersionPage, operation_id="governance_versions_list",
+            summary="Every version of the draft, with sections and translation status",
+            rows=lambda request, process: policy.versions(viewer(request)).filter(
+                process=process).prefetch_related("sections", "translations"),
+            name="governance-versions", key="number")
 
 
 @router.get("/processes/{slug}/versions/{number}", response=DraftVersionOut, auth=PUBLIC,
@@ -141,11 +191,9 @@ def list_versions(request: HttpRequest, response: HttpResponse, page: Query[Page
             summary="One version of the draft")
 def get_version(request: HttpRequest, slug: str = Path(..., pattern=SLUG),
                 number: int = Path(..., ge=1, le=MAX_ID)) -> DraftVersion:
-    process = _process(request, slug)
-    version = policy.versions(viewer(request)).filter(process=process, number=number).first()
-    if version is None:
-        raise Http404(_("This consultation has no version %(n)d.") % {"n": number})
-    return version
+    return _one(policy.versions(viewer(request)),
+                _("This consultation has no version %(n)d.") % {"n": number},
+                process=_process(request, slug), number=number)
 
 
 @router.put("/processes/{slug}/versions/{number}/translations/{language}",
@@ -165,59 +213,57 @@ def put_translation(request: HttpRequest, payload: TranslationIn,
 # --- Comments and amendments ------------------------------------------------------------
 
 
-@router.get("/processes/{slug}/comments", response=CommentPage, auth=PUBLIC,
-            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_comments_list",
-            summary="Comments on the draft")
-def list_comments(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
-                  slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
-    process = _process(request, slug)
-    qs = policy.comments(viewer(request)).filter(process=process).select_related(
-        "section__version")
-    return paginate(request, response, qs, page=page, key="pk",
-                    name=f"governance-comments:{process.pk}")
-
-
-@router.post("/processes/{slug}/comments", response={201: CommentOut}, auth=SIGNED_IN,
-             operation_id="governance_comments_create",
-             summary="Comment on a section of the current version (comments phase)")
-def create_comment(request: HttpRequest, payload: CommentIn,
-                   slug: str = Path(..., pattern=SLUG)) -> Status:
-    process = _process(request, slug)
-    current = process.current_version
-    section = current.sections.filter(key=payload.section).first() if current else None
-    if section is None:
-        raise Http404(_("The current version has no section %(key)s.") % {"key": payload.section})
-    comment = services.add_comment(signed_in(request), process, section, payload.body,
-                                   quote=payload.quote)
-    return Status(201, comment)
-
-
-@router.get("/processes/{slug}/amendments", response=AmendmentPage, auth=PUBLIC,
-            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_amendments_list",
-            summary="Amendments proposed to the draft")
-def list_amendments(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
-                    slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
-    process = _process(request, slug)
-    qs = policy.amendments(viewer(request)).filter(process=process).select_related(
-        "merged_into")
-    return paginate(request, response, qs, page=page, key="pk",
-                    name=f"governance-amendments:{process.pk}")
-
-
-@router.post("/processes/{slug}/amendments", response={201: AmendmentOut}, auth=SIGNED_IN,
-             operation_id="governance_amendments_create",
-             summary="Propose a new text for a section (amendments phase, current version)")
-def create_amendment(request: HttpRequest, payload: AmendmentIn,
-                     slug: str = Path(..., pattern=SLUG)) -> Status:
-    process = _process(request, slug)
-    version = process.versions.filter(number=payload.version).first()
-    section = version.sections.filter(key=payload.section).first() if version else None
+def _section(version: DraftVersion | None, key: str,
+             missing: str) -> tuple[DraftVersion, Section]:
+    """A section of a version by its key, or 404 saying what is missing."""
+    section = version.sections.filter(key=key).first() if version else None
     if version is None or section is None:
-        raise Http404(_("Version %(n)d has no section %(key)s.") % {
-            "n": payload.version, "key": payload.section})
-    amendment = services.propose_amendment(signed_in(request), process, version, section,
-                                           payload.proposed_text, rationale=payload.rationale)
-    return Status(201, amendment)
+        raise Http404(missing)
+    return version, section
+
+
+_list_route("comments", response=CommentPage, operation_id="governance_comments_list",
+            summary="Comments on the draft",
+            rows=lambda request, process: policy.comments(viewer(request)).filter(
+                process=process).select_related("section__version"),
+            name="governance-comments")
+
+
+def _add_comment(request: HttpRequest, process: Process, payload: CommentIn) -> Comment:
+    _version, section = _section(
+        process.current_version, payload.section,
+        _("The current version has no section %(key)s.") % {"key": payload.section})
+    return services.add_comment(signed_in(request), process, section, payload.body,
+                                quote=payload.quote)
+
+
+_create_route("comments", body=CommentIn, response=CommentOut,
+              operation_id="governance_comments_create",
+              summary="Comment on a section of the current version (comments phase)",
+              create=_add_comment)
+
+
+_list_route("amendments", response=AmendmentPage, operation_id="governance_amendments_list",
+            summary="Amendments proposed to the draft",
+            rows=lambda request, process: policy.amendments(viewer(request)).filter(
+                process=process).select_related("merged_into"),
+            name="governance-amendments")
+
+
+def _propose_amendment(request: HttpRequest, process: Process,
+                       payload: AmendmentIn) -> Amendment:
+    version, section = _section(
+        process.versions.filter(number=payload.version).first(), payload.section,
+        _("Version %(n)d has no section %(key)s.") % {"n": payload.version,
+                                                      "key": payload.section})
+    return services.propose_amendment(signed_in(request), process, version, section,
+                                      payload.proposed_text, rationale=payload.rationale)
+
+
+_create_route("amendments", body=AmendmentIn, response=AmendmentOut,
+              operation_id="governance_amendments_create",
+              summary="Propose a new text for a section (amendments phase, current version)",
+              create=_propose_amendment)
 
 
 @router.post("/processes/{slug}/amendments/{amendment_id}/decision", response=AmendmentOut,
@@ -227,10 +273,9 @@ def decide_amendment(request: HttpRequest, payload: AmendmentDecisionIn,
                      slug: str = Path(..., pattern=SLUG),
                      amendment_id: int = Path(..., ge=1, le=MAX_ID)) -> Amendment:
     process = _process(request, slug)
-    amendment = policy.amendments(viewer(request)).filter(process=process,
-                                                          pk=amendment_id).first()
-    if amendment is None:
-        raise Http404(_("This consultation has no amendment %(id)d.") % {"id": amendment_id})
+    amendment = _one(policy.amendments(viewer(request)),
+                     _("This consultation has no amendment %(id)d.") % {"id": amendment_id},
+                     process=process, pk=amendment_id)
     user = signed_in(request)
     if payload.decision == "merge":
         services.merge_amendments(user, process, [amendment], note=payload.reason)
@@ -250,24 +295,25 @@ def _statements(request: HttpRequest, process: Process) -> QuerySet[Any]:
         n_pass=Count("votes", filter=Q(votes__value=0)))
 
 
-@router.get("/processes/{slug}/statements", response=StatementPage, auth=PUBLIC,
-            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_statements_list",
-            summary="Statements of the opinion map with their vote counts")
-def list_statements(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
-                    slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
-    process = _process(request, slug)
-    return paginate(request, response, _statements(request, process), page=page, key="pk",
-                    name=f"governance-statements:{process.pk}")
+def _statement(request: HttpRequest, process: Process, statement_id: int) -> Statement:
+    return _one(policy.statements(viewer(request)),
+                _("This consultation has no statement %(id)d.") % {"id": statement_id},
+                process=process, pk=statement_id)
 
 
-@router.post("/processes/{slug}/statements", response={201: StatementOut}, auth=SIGNED_IN,
-             operation_id="governance_statements_create",
-             summary="Submit a statement (opinion-map phase)")
-def create_statement(request: HttpRequest, payload: StatementIn,
-                     slug: str = Path(..., pattern=SLUG)) -> Status:
-    process = _process(request, slug)
+_list_route("statements", response=StatementPage, operation_id="governance_statements_list",
+            summary="Statements of the opinion map with their vote counts",
+            rows=_statements, name="governance-statements")
+
+
+def _add_statement(request: HttpRequest, process: Process, payload: StatementIn) -> Any:
     statement = services.add_statement(signed_in(request), process, payload.text)
-    return Status(201, _statements(request, process).get(pk=statement.pk))
+    return _statements(request, process).get(pk=statement.pk)
+
+
+_create_route("statements", body=StatementIn, response=StatementOut,
+              operation_id="governance_statements_create",
+              summary="Submit a statement (opinion-map phase)", create=_add_statement)
 
 
 @router.post("/processes/{slug}/statements/{statement_id}/moderation", response=StatementOut,
@@ -277,10 +323,7 @@ def moderate_statement(request: HttpRequest, payload: ModerationIn,
                        slug: str = Path(..., pattern=SLUG),
                        statement_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     process = _process(request, slug)
-    statement = policy.statements(viewer(request)).filter(process=process,
-                                                          pk=statement_id).first()
-    if statement is None:
-        raise Http404(_("This consultation has no statement %(id)d.") % {"id": statement_id})
+    statement = _statement(request, process, statement_id)
     services.moderate_statement(signed_in(request), statement, accepted=payload.accepted)
     return _statements(request, process).get(pk=statement.pk)
 
@@ -290,22 +333,15 @@ def moderate_statement(request: HttpRequest, payload: ModerationIn,
              summary="Agree, disagree or pass on a statement, once (opinion-map phase)")
 def create_vote(request: HttpRequest, payload: VoteIn, slug: str = Path(..., pattern=SLUG),
                 statement_id: int = Path(..., ge=1, le=MAX_ID)) -> Status:
-    process = _process(request, slug)
-    statement = policy.statements(viewer(request)).filter(process=process,
-                                                          pk=statement_id).first()
-    if statement is None:
-        raise Http404(_("This consultation has no statement %(id)d.") % {"id": statement_id})
+    statement = _statement(request, _process(request, slug), statement_id)
     return Status(201, services.cast_vote(signed_in(request), statement, payload.value))
 
 
-@router.get("/processes/{slug}/votes/mine", response=VotePage, auth=SIGNED_IN,
-            operation_id="governance_votes_mine", summary="Your own votes on the statements")
-def my_votes(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
-             slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
-    process = _process(request, slug)
-    qs = policy.votes(viewer(request)).filter(statement__process=process)
-    return paginate(request, response, qs, page=page, key="pk",
-                    name=f"governance-votes:{process.pk}")
+_list_route("votes/mine", response=VotePage, operation_id="governance_votes_mine",
+            summary="Your own votes on the statements",
+            rows=lambda request, process: policy.votes(viewer(request)).filter(
+                statement__process=process),
+            name="governance-votes", public=False)
 
 
 @router.get("/processes/{slug}/opinion-map", response=OpinionMapOut, auth=PUBLIC,
@@ -318,41 +354,60 @@ def opinion_map(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> di
 # --- Ballots and results ----------------------------------------------------------------
 
 
-@router.post("/processes/{slug}/ballots", response={201: BallotOut}, auth=SIGNED_IN,
-             operation_id="governance_ballots_create",
-             summary="Cast your ballot, once (decision phase)")
-def cast_ballot(request: HttpRequest, payload: BallotIn,
-                slug: str = Path(..., pattern=SLUG)) -> Status:
-    process = _process(request, slug)
-    ballot = services.cast_ballot(signed_in(request), process, choice=payload.choice,
-                                  ranking=payload.ranking, reason=payload.reason)
-    return Status(201, ballot)
+_create_route("ballots", body=BallotIn, response=BallotOut,
+              operation_id="governance_ballots_create",
+              summary="Cast your ballot, once (decision phase)",
+              create=lambda request, process, payload: services.cast_ballot(
+                  signed_in(request), process, choice=payload.choice, ranking=payload.ranking,
+                  reason=payload.reason))
 
 
 @router.get("/processes/{slug}/ballots/mine", response=BallotOut, auth=SIGNED_IN,
             operation_id="governance_ballots_mine", summary="Your own ballot")
 def my_ballot(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> Ballot:
-    process = _process(request, slug)
-    ballot = policy.ballots(viewer(request)).filter(process=process).first()
-    if ballot is None:
-        raise Http404(_("You have not voted in this consultation."))
-    return ballot
+    return _one(policy.ballots(viewer(request)), _("You have not voted in this consultation."),
+                process=_process(request, slug))
 
 
 def _decision(request: HttpRequest, slug: str) -> Decision:
-    process = _process(request, slug)
-    decision = policy.decisions(viewer(request)).filter(process=process).first()
-    if decision is None:
-        raise Http404(_("No result has been published yet."))
-    return decision
+    return _one(policy.decisions(viewer(request)), _("No result has been published yet."),
+                process=_process(request, slug))
 
 
-@router.post("/processes/{slug}/result", response={201: ResultOut}, auth=SIGNED_IN,
+@router.post("/processes/{slug}/result", response={202: PublicationOut}, auth=SIGNED_IN,
              operation_id="governance_results_publish",
-             summary="Tally and publish the result with its ballot file (convenors)")
-def publish_result(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> Status:
-    decision = services.publish_decision(signed_in(request), _process(request, slug))
-    return Status(201, _result(request, decision))
+             summary="Tally and publish the result with its ballot file, in the background "
+                     "(convenors); follow the status at the Location given")
+def publish_result(request: HttpRequest, response: HttpResponse,
+                   slug: str = Path(..., pattern=SLUG)) -> Status:
+    process = _process(request, slug)
+    services.request_publication(signed_in(request), process)
+    status = _publication(request, process)
+    response["Location"] = status["status_url"]
+    return Status(202, status)
+
+
+@router.get("/processes/{slug}/result/publication", response=PublicationOut, auth=PUBLIC,
+            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_results_publication",
+            url_name="governance-result-publication",
+            summary="How far the requested publication of the result has got")
+def get_publication(request: HttpRequest, slug: str = Path(..., pattern=SLUG)
+                    ) -> dict[str, Any]:
+    return _publication(request, _process(request, slug))
+
+
+def _publication(request: HttpRequest, process: Process) -> dict[str, Any]:
+    state = queries.publication_state(viewer(request), process)
+    if state is None:
+        raise Http404(_("No result has been requested yet."))
+    return {
+        **asdict(state),
+        "status_url": request.build_absolute_uri(
+            reverse("api-1.0.0:governance-result-publication", args=[process.slug])),
+        "result_url": request.build_absolute_uri(
+            reverse("api-1.0.0:governance-result", args=[process.slug]))
+        if state.status == "done" else None,
+    }
 
 
 def _result(request: HttpRequest, decision: Decision) -> dict[str, Any]:
@@ -368,6 +423,7 @@ def _result(request: HttpRequest, decision: Decision) -> dict[str, Any]:
 
 @router.get("/processes/{slug}/result", response=ResultOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="governance_results_get",
+            url_name="governance-result",
             summary="The published result under every rule, and the ballot file's hash")
 def get_result(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
     return _result(request, _decision(request, slug))
@@ -388,10 +444,9 @@ def ballot_file(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> Ht
 
 
 def _meeting(request: HttpRequest, process: Process, meeting_id: int) -> Meeting:
-    meeting = policy.meetings(viewer(request)).filter(process=process, pk=meeting_id).first()
-    if meeting is None:
-        raise Http404(_("This consultation has no meeting %(id)d.") % {"id": meeting_id})
-    return meeting
+    return _one(policy.meetings(viewer(request)),
+                _("This consultation has no meeting %(id)d.") % {"id": meeting_id},
+                process=process, pk=meeting_id)
 
 
 def _save_meeting(request: HttpRequest, process: Process, payload: MeetingIn,
@@ -404,15 +459,11 @@ def _save_meeting(request: HttpRequest, process: Process, payload: MeetingIn,
     return _meeting(request, process, saved.pk)
 
 
-@router.get("/processes/{slug}/meetings", response=MeetingPage, auth=PUBLIC,
-            openapi_extra=PUBLIC_OPENAPI, operation_id="governance_meetings_list",
-            summary="Meetings of a consultation, with agenda, minutes and sections discussed")
-def list_meetings(request: HttpRequest, response: HttpResponse, page: Query[PageParams],
-                  slug: str = Path(..., pattern=SLUG)) -> dict[str, Any]:
-    process = _process(request, slug)
-    qs = policy.meetings(viewer(request)).filter(process=process).prefetch_related("sections")
-    return paginate(request, response, qs, page=page, key="pk",
-                    name=f"governance-meetings:{process.pk}")
+_list_route("meetings", response=MeetingPage, operation_id="governance_meetings_list",
+            summary="Meetings of a consultation, with agenda, minutes and sections discussed",
+            rows=lambda request, process: policy.meetings(viewer(request)).filter(
+                process=process).prefetch_related("sections"),
+            name="governance-meetings")
 
 
 @router.get("/processes/{slug}/meetings/{meeting_id}", response=MeetingOut, auth=PUBLIC,
@@ -423,13 +474,10 @@ def get_meeting(request: HttpRequest, slug: str = Path(..., pattern=SLUG),
     return _meeting(request, _process(request, slug), meeting_id)
 
 
-@router.post("/processes/{slug}/meetings", response={201: MeetingOut}, auth=SIGNED_IN,
-             operation_id="governance_meetings_create",
-             summary="Plan a meeting linked to sections of the current version (convenors)")
-def create_meeting(request: HttpRequest, payload: MeetingIn,
-                   slug: str = Path(..., pattern=SLUG)) -> Status:
-    process = _process(request, slug)
-    return Status(201, _save_meeting(request, process, payload))
+_create_route("meetings", body=MeetingIn, response=MeetingOut,
+              operation_id="governance_meetings_create",
+              summary="Plan a meeting linked to sections of the current version (convenors)",
+              create=_save_meeting)
 
 
 @router.put("/processes/{slug}/meetings/{meeting_id}", response=MeetingOut, auth=SIGNED_IN,

@@ -57,8 +57,10 @@ def _weight(value: Any) -> str:
 
 
 def _share(value: Any) -> str:
-    """A share in 0..1 as a percentage with one decimal, in the reader's number format."""
-    return _("%(percent)s %%") % {"percent": number_format(100 * float(value), decimal_pos=1)}
+    """A share in 0..1 as a percentage with one decimal, in the reader's number format
+    (rounded first: the formatter only cuts the decimals, which made two thirds 66.6 %)."""
+    percent = round(100 * float(value), 1)
+    return _("%(percent)s %%") % {"percent": number_format(percent, decimal_pos=1)}
 
 
 def _unit(params: Mapping[str, Any]) -> str:

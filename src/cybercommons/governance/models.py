@@ -373,6 +373,25 @@ class Decision(models.Model):
         return f"{self.process}: {self.outcome}"
 
 
+class Publication(models.Model):
+    """A convenor's request to tally and publish the decision, run as a background task.
+
+    One per process: a second click finds the request already made and follows the same
+    progress record (``progress_key``, see ``core.progress``) instead of starting another
+    tally. A failed or abandoned request is started again under a new key.
+    """
+
+    process = models.OneToOneField(Process, on_delete=models.CASCADE,
+                                   related_name="publication")
+    progress_key = models.CharField(max_length=100, unique=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"publication of {self.process}"
+
+
 class Meeting(models.Model):
     """A meeting of the process, with its agenda and minutes linked to draft sections."""
 

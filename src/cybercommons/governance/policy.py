@@ -30,6 +30,7 @@ from cybercommons.governance.models import (
     Participant,
     Phase,
     Process,
+    Publication,
     Statement,
     Visibility,
     Vote,
@@ -167,6 +168,12 @@ def ballots(viewer: Viewer) -> QuerySet[Ballot]:
 
 def decisions(viewer: Viewer) -> QuerySet[Decision]:
     return Decision.objects.filter(process__in=processes(viewer))
+
+
+def publications(viewer: Viewer) -> QuerySet[Publication]:
+    """Requests to publish a result: seen by whoever sees the consultation (they show only
+    that a tally is under way, and how far it has got)."""
+    return Publication.objects.filter(process__in=processes(viewer))
 
 
 def meetings(viewer: Viewer) -> QuerySet[Meeting]:

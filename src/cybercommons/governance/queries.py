@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cybercommons.core.models import Country, StakeholderType, UNRegionalGroup
+from cybercommons.core.models import Country, Progress, StakeholderType, UNRegionalGroup
 from cybercommons.governance import policy, services
 from cybercommons.governance.kernel.opinion_map import (
     GroupCountState,
@@ -25,6 +26,7 @@ from cybercommons.governance.models import (
     Participant,
     Phase,
     Process,
+    Publication,
     Statement,
     Vote,
 )
@@ -225,3 +227,47 @@ def processes_open_to(viewer: policy.Viewer, country: Country) -> list[Process]:
             continue
         out.append(process)
     return out
+
+
+STEP_CODES = frozenset(step.value for step in services.PublishStep)
+
+
+@dataclass(frozen=True)
+class PublicationState:
+    """Where a requested publication of the result stands, as pages and the API show it."""
+
+    status: str  # a Progress.Status value: pending, running, done or failed
+    done: int  # steps done, of ``total``
+    total: int | None
+    step: str  # the services.PublishStep under way, "" when none is
+    message: str  # why it failed, "" otherwise
+    requested_at: datetime
+
+
+def publication_state(viewer: policy.Viewer, process: Process) -> PublicationState | None:
+    """The state of the process's publication request, if one was made or the result is
+    out; a run whose worker stopped (see ``services.PUBLICATION_STALE_AFTER``) shows as
+    failed, as it may be started again."""
+    publication: Publication | None = policy.publications(viewer).filter(
+        process=process).first()
+    # Only the date: the decision row holds the whole ballot file, and this is polled.
+    decided_at = policy.decisions(viewer).filter(process=process).values_list(
+        "decided_at", flat=True).first()
+    steps = len(services.PublishStep)
+    if decided_at is not None:  # also a result published without a request (the demo's)
+        return PublicationState(Progress.Status.DONE, steps, steps, "", "",
+                                publication.requested_at if publication else decided_at)
+    if publication is None:
+        return None
+    progress = services.publication_progress(publication)
+    if progress is None or (progress.status not in Progress.FINISHED
+                            and not services.tally_under_way(process)):
+        return PublicationState(Progress.Status.FAILED, progress.done if progress else 0,
+                                steps, "", str(_("The tally stopped before it finished; "
+                                                 "nothing was published.")),
+                                publication.requested_at)
+    running = progress.status == Progress.Status.RUNNING
+    step = progress.message if running and progress.message in STEP_CODES else ""
+    failed = progress.status == Progress.Status.FAILED
+    return PublicationState(progress.status, progress.done, progress.total or steps, step,
+                            progress.message if failed else "", publication.requested_at)

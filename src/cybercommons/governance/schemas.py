@@ -266,6 +266,18 @@ class ResultOut(Schema):
     ballot_file_url: str
 
 
+class PublicationOut(Schema):
+    status: Literal["pending", "running", "done", "failed"]
+    step: str = Field(description="the step under way while the tally runs: reading_ballots, "
+                                  "tallying, writing_ballot_file or storing; empty otherwise")
+    done: int = Field(description="steps done")
+    total: int | None = Field(description="steps in all")
+    message: str = Field(description="why the publication failed; empty otherwise")
+    requested_at: datetime
+    status_url: str = Field(description="this status; poll it until done or failed")
+    result_url: str | None = Field(description="the published result, once done")
+
+
 class TranslatedSection(BodySchema):
     heading: PlainText = ""
     body: PlainText = ""

@@ -8,8 +8,8 @@ an amendment against an old version, ServiceError for bad input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 
 from cybercommons.core import audit, events
 from cybercommons.core.errors import Conflict, ServiceError
-from cybercommons.core.models import Country, Organisation, StakeholderType, UNRegionalGroup, User
+from cybercommons.core.models import (
+    Country,
+    Organisation,
+    Progress,
+    StakeholderType,
+    UNRegionalGroup,
+    User,
+)
 from cybercommons.governance import policy, tallies
 from cybercommons.governance.kernel.decision_rules import BallotError
 from cybercommons.governance.models import (
@@ -43,6 +50,7 @@ from cybercommons.governance.models import (
     Phase,
     PhaseSchedule,
     Process,
+    Publication,
     Section,
     Statement,
     Translation,
@@ -505,6 +513,8 @@ def cast_ballot(actor: User, process: Process, *, choice: str = "",
     user = policy.require_participation(actor, process, Phase.DECISION)
     if Decision.objects.filter(process=process).exists():
         raise Conflict(_("The result has been published; voting is closed."))
+    if tally_under_way(process):
+        raise Conflict(_("The ballots are being tallied; voting is closed."))
     ranking = [r.strip() for r in ranking if r.strip()]
     if process.is_ranked:
         if not ranking:
@@ -535,35 +545,130 @@ def cast_ballot(actor: User, process: Process, *, choice: str = "",
         raise Conflict(_("You have already voted in this consultation.")) from None
 
 
-def publish_decision(actor: User, process: Process) -> Decision:
-    """Tally the ballots under the process rule through the kernel, with every other
-    rule's result beside it, and publish the anonymised ballot file and its hash."""
-    user = policy.require_convenor(actor, process)
+class PublishStep(StrEnum):
+    """The steps of publishing a result, in order; progress names them by these codes and
+    pages and the API say them in the reader's language."""
+
+    READING = "reading_ballots"
+    TALLYING = "tallying"
+    BALLOT_FILE = "writing_ballot_file"
+    STORING = "storing"
+
+
+# A request whose progress has not moved for this long is taken as abandoned (its worker
+# stopped) and may be started again. A late first run still cannot publish twice: a
+# process has one decision (a unique row), which the second run finds.
+PUBLICATION_STALE_AFTER = timedelta(minutes=30)
+
+
+def publication_progress(publication: Publication) -> Progress | None:
+    """The progress record of the request's latest run."""
+    return Progress.objects.filter(key=publication.progress_key).first()
+
+
+def _running(publication: Publication | None) -> bool:
+    if publication is None:
+        return False
+    progress = publication_progress(publication)
+    return (progress is not None and progress.status not in Progress.FINISHED
+            and progress.updated_at > timezone.now() - PUBLICATION_STALE_AFTER)
+
+
+def tally_under_way(process: Process) -> bool:
+    """Whether a requested tally is waiting or running (voting is closed meanwhile)."""
+    return _running(Publication.objects.filter(process=process).first())
+
+
+def _check_publishable(process: Process) -> None:
     if process.phase != Phase.DECISION:
         raise Conflict(_("The result is published at the end of the decision phase."))
     if Decision.objects.filter(process=process).exists():
         raise Conflict(_("The result has already been published."))
+
+
+class _Superseded(Exception):
+    """Another request restarted the same failed publication first."""
+
+
+def request_publication(actor: User, process: Process) -> Publication:
+    """Have the result tallied and published in the background (convenors); voting closes
+    while the tally runs. Asking again while it waits or runs returns the same request, so
+    two clicks start one tally; after a failure, asking again starts a new run."""
+    from cybercommons.core.tasks import start_tracked
+    from cybercommons.governance.tasks import publish_decision_task
+
+    user = policy.require_convenor(actor, process)
+    _check_publishable(process)
+    existing = Publication.objects.filter(process=process).first()
+    if existing is not None and _running(existing):
+        return existing
+    label = _("Publishing the result of %(title)s") % {"title": process.title}
+    try:
+        # The task is enqueued when this block commits, never for a request that lost.
+        with transaction.atomic():
+            progress = start_tracked(publish_decision_task, label, owner=user,
+                                     process_id=process.pk, user_id=user.pk)
+            if existing is None:
+                return Publication.objects.create(process=process, progress_key=progress.key,
+                                                  requested_by=user)
+            restarted = Publication.objects.filter(
+                pk=existing.pk, progress_key=existing.progress_key).update(
+                progress_key=progress.key, requested_by=user, requested_at=timezone.now())
+            if not restarted:
+                raise _Superseded
+    except (IntegrityError, _Superseded):
+        pass  # two requests at once: both follow the one that was stored
+    return Publication.objects.get(process=process)
+
+
+def publish_decision(actor: User, process: Process, *,
+                     report: Callable[[PublishStep], None] | None = None) -> Decision:
+    """Tally the ballots under the process rule through the kernel, with every other
+    rule's result beside it, and publish the anonymised ballot file and its hash.
+
+    The work before the last step only reads; the decision, its audit entry, event and
+    notifications are written in one transaction at the end, so the result is either
+    wholly published or not at all. ``report`` hears each step as it starts.
+    """
+    user = policy.require_convenor(actor, process)
+    _check_publishable(process)
+    step = report or (lambda _step: None)
+    step(PublishStep.READING)
     ballots = tallies.process_ballots(process)
+    step(PublishStep.TALLYING)
     official, others = tallies.tally_process(process, ballots)
+    step(PublishStep.BALLOT_FILE)
     data, sha = tallies.ballot_file_bytes(process, ballots)
-    with transaction.atomic():
-        decision = Decision.objects.create(
-            process=process, version=process.current_version, rule=process.decision_rule,
-            outcome=official.outcome.value, result=tallies.result_json(official),
-            other_results={rule.value: tallies.result_json(r) for rule, r in others.items()},
-            ballot_file=data.decode("utf-8"), sha256=sha, decided_by=user,
-        )
-        audit.record(GovernanceAction.DECISION_PUBLISHED, actor=user, obj=decision,
-                     data={"process": process.slug, "rule": process.decision_rule,
-                           "outcome": official.outcome.value, "ballots": len(ballots),
-                           "sha256": sha})
-        events.publish("governance.decision.published",
-                       {"process": process.slug, "outcome": official.outcome.value,
-                        "sha256": sha}, source=SOURCE)
-        _notify(process, "decision",
-                _("The result of %(title)s is published: %(outcome)s.") % {
-                    "title": process.title, "outcome": official.outcome.value},
-                reverse("governance:result", args=[process.slug]))
+    step(PublishStep.STORING)
+    try:
+        with transaction.atomic():
+            current = Process.objects.select_for_update().get(pk=process.pk)
+            if current.phase != Phase.DECISION:
+                raise Conflict(_("The consultation left the decision phase during the tally; "
+                                 "nothing was published."))
+            if Ballot.objects.filter(process=process).count() != len(ballots):
+                raise Conflict(_("Ballots arrived during the tally; nothing was published. "
+                                 "Publish again."))
+            decision = Decision.objects.create(
+                process=process, version=process.current_version, rule=process.decision_rule,
+                outcome=official.outcome.value, result=tallies.result_json(official),
+                other_results={rule.value: tallies.result_json(r)
+                               for rule, r in others.items()},
+                ballot_file=data.decode("utf-8"), sha256=sha, decided_by=user,
+            )
+            audit.record(GovernanceAction.DECISION_PUBLISHED, actor=user, obj=decision,
+                         data={"process": process.slug, "rule": process.decision_rule,
+                               "outcome": official.outcome.value, "ballots": len(ballots),
+                               "sha256": sha})
+            events.publish("governance.decision.published",
+                           {"process": process.slug, "outcome": official.outcome.value,
+                            "sha256": sha}, source=SOURCE)
+            _notify(process, "decision",
+                    _("The result of %(title)s is published: %(outcome)s.") % {
+                        "title": process.title, "outcome": official.outcome.value},
+                    reverse("governance:result", args=[process.slug]))
+    except IntegrityError:  # another run stored the decision first
+        raise Conflict(_("The result has already been published.")) from None
     return decision
 
 

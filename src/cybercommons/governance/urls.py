@@ -36,6 +36,7 @@ urlpatterns = [
     path("<slug:slug>/vote/", views.ballot, name="ballot"),
     path("<slug:slug>/publish/", views.publish, name="publish"),
     path("<slug:slug>/result/", views.result, name="result"),
+    path("<slug:slug>/result/publication/", views.publication, name="publication"),
     path("<slug:slug>/ballots.jsonl", views.ballot_file, name="ballot-file"),
     path("<slug:slug>/rules.csv", views.rules_csv, name="rules-csv"),
     path("<slug:slug>/meetings/", views.meetings, name="meetings"),

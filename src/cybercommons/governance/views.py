@@ -21,7 +21,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cybercommons.core import policy as core_policy
@@ -150,7 +152,9 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "phase_form": PhaseForm(initial={"phase": process.phase}),
         "schedule_form": ScheduleForm(),
         "summary_html": render_markdown(process.summary),
-        "decision": policy.decisions(request.user).filter(process=process).first(),
+        "decision": policy.decisions(request.user).filter(process=process).defer(
+            "ballot_file").first(),
+        "tally_under_way": services.tally_under_way(process),
         "invited_groups": [str(queries.GROUP_LABELS.get(g, g)) for g in process.invited_groups],
         "invited_regions": [str(queries.REGION_LABELS.get(r, r))
                             for r in process.invited_regions],
@@ -533,21 +537,54 @@ def ballot(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start the tally in the background; the result page follows it until it is done."""
     process = _process(request, slug)
-    if _attempt(request, lambda: services.publish_decision(
+    if _attempt(request, lambda: services.request_publication(
             core_policy.require_signed_in(request.user), process),
-            _("The result and the ballot file were published.")):
+            _("The tally has started.")):
         return redirect("governance:result", slug=slug)
     return redirect("governance:process", slug=slug)
+
+
+PUBLISH_STEP_LABELS: dict[str, Promise] = {
+    services.PublishStep.READING: gettext_lazy("Reading the ballots"),
+    services.PublishStep.TALLYING: gettext_lazy("Tallying under every rule"),
+    services.PublishStep.BALLOT_FILE: gettext_lazy("Writing the anonymised ballot file"),
+    services.PublishStep.STORING: gettext_lazy("Storing the result"),
+}
+
+
+def _publication_context(request: HttpRequest, process: Process) -> dict[str, Any]:
+    state = queries.publication_state(request.user, process)
+    return {"publication": state,
+            "step_label": PUBLISH_STEP_LABELS.get(state.step, "") if state else ""}
+
+
+@require_GET
+def publication(request: HttpRequest, slug: str) -> HttpResponse:
+    """The tally's progress, polled by the result page; once the result is published the
+    page reloads itself to show it."""
+    process = _process(request, slug)
+    context = _base_context(request, process)
+    context.update(_publication_context(request, process))
+    if context["publication"] is None:
+        raise Http404(_("No result has been requested yet."))
+    response = render(request, "governance/partials/publication.html", context)
+    if getattr(request, "htmx", False) and context["publication"].status == "done":
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_GET
 def result(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process(request, slug)
-    decision = policy.decisions(request.user).filter(process=process).first()
+    decision = policy.decisions(request.user).filter(process=process).defer(
+        "ballot_file").first()
     context = _base_context(request, process)
     context["decision"] = decision
-    if decision is not None:
+    if decision is None:
+        context.update(_publication_context(request, process))
+    else:
         labels = dict(DecisionRule.choices)
         others = [{**decision.other_results[r], "label": labels.get(r, r),
                    "outcome_label": OUTCOME_LABELS.get(decision.other_results[r]["outcome"],

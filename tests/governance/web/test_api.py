@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from cybercommons.governance import services
@@ -100,6 +101,7 @@ def test_statements_votes_and_the_opinion_map(
     assert _client().get(f"{BASE}/{process.slug}/opinion-map").json()["votes"] == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_ballots_and_the_published_result(
         make_process: Callable[..., Process], cast: Cast) -> None:
     process = make_process(Phase.DECISION)
@@ -111,7 +113,10 @@ def test_ballots_and_the_published_result(
     assert _client(cast.government).get(f"{url}/ballots/mine").json()["choice"] == "yes"
     assert _client(cast.company).post(f"{url}/result").status_code == 403
     published = _client(cast.convenor).post(f"{url}/result")
-    assert published.status_code == 201
+    assert published.status_code == 202
+    assert _client().get(f"{url}/result").status_code == 404
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*",
+                 verbosity=0)
     result = _client().get(f"{url}/result").json()
     assert result["outcome"] == "adopted"
     assert set(result["other_results"]) >= {"simple_majority", "equal_stakeholder_groups"}

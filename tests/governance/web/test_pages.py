@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from cybercommons.governance import services
@@ -105,6 +106,7 @@ def test_the_opinion_map_page_draws_the_map_and_polls_for_updates(
     assert len(csv.splitlines()) == 5
 
 
+@pytest.mark.django_db(transaction=True)
 def test_voting_and_the_result_page(make_process: Callable[..., Process], cast: Cast) -> None:
     process = make_process(Phase.DECISION)
     response = _client(cast.government).post(f"/governance/{process.slug}/vote/",
@@ -112,6 +114,8 @@ def test_voting_and_the_result_page(make_process: Callable[..., Process], cast: 
     assert response.status_code == 302
     assert Ballot.objects.filter(process=process).count() == 1
     _client(cast.convenor).post(f"/governance/{process.slug}/publish/")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*",
+                 verbosity=0)
     page = _client().get(f"/governance/{process.slug}/result/").content.decode()
     process.refresh_from_db()
     assert process.decision.sha256 in page
