@@ -62,6 +62,23 @@ def wrk(url: str, duration: int, connections: int, threads: int, script: Path) -
     return result
 
 
+def cpu_seconds(master: int) -> float:
+    """User + system CPU time of a gunicorn master and its workers so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [master]
+    children = Path(f"/proc/{master}/task/{master}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
@@ -107,16 +124,23 @@ def main() -> int:
         print(f"wrk: {args.connections} connections, {args.duration} s, gunicorn "
               f"{args.workers} workers × 4 threads, loopback, {os.cpu_count()} cores")
         header = (f"{'case':44} {'server':14} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'p99 ms':>8} {'errors':>7}")
+                  f"{'p99 ms':>8} {'errors':>7} {'CPU ms/req':>10}")
         print(header)
         for name, url, baseline in cases:
             results = {}
-            for label, target in (("cybercommons", url), ("minimal django", baseline)):
+            for (label, target), server in zip((("cybercommons", url),
+                                                 ("minimal django", baseline)), servers,
+                                                strict=True):
                 wrk(target, 2, args.connections, 2, script)  # warm-up
+                cpu_before = cpu_seconds(server.pid)
                 r = wrk(target, args.duration, args.connections, 2, script)
+                # The server's own CPU per answer: what the load costs apart from waiting
+                # for the cores it shares with wrk and everything else on the machine.
+                cpu_ms = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(r["requests"], 1)
                 results[label] = r
                 print(f"{name:44} {label:14} {r['rps']:9.0f} {r['p50'] / 1000:8.1f} "
-                      f"{r['p95'] / 1000:8.1f} {r['p99'] / 1000:8.1f} {r['errors']:7d}")
+                      f"{r['p95'] / 1000:8.1f} {r['p99'] / 1000:8.1f} {r['errors']:7d} "
+                      f"{cpu_ms:10.2f}")
             ratio = results["cybercommons"]["rps"] / results["minimal django"]["rps"]
             print(f"{name:44} {'ratio':14} {ratio:9.2f}  (cybercommons req/s ÷ minimal)")
     finally:

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under WhiteNoise, which serves its own precompressed files; above everything that
+    # writes the body, so that what it compresses is the final answer.
+    "cybercommons.core.middleware.CompressTextMiddleware",
     "cybercommons.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,7 +129,9 @@ if not _db.get("ENGINE"):
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the write
     # lock at BEGIN so that two writers queue instead of failing with "database is locked".
-    _db["CONN_MAX_AGE"] = 0
+    # Connections persist like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one runs the
+    # pragmas below and reads the whole schema, about 2 ms of CPU, more than most pages
+    # cost to render. A web thread keeps one connection; SQLite has none to lose.
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -24,6 +24,7 @@ from cybercommons.core.lib.api_auth import (
     signed_in,
     viewer,
 )
+from cybercommons.core.lib.api_rows import plain_models
 from cybercommons.core.lib.pagination import PageParams, paginate
 from cybercommons.core.models import ApiToken, Country, Organisation
 from cybercommons.core.schemas import (
@@ -75,7 +76,7 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
 @router.get("/countries", response=CountryPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
             operation_id="countries_list", summary="List countries and territories")
 def list_countries(request: HttpRequest, response: HttpResponse,
-                   filters: Query[CountryFilters], page: Query[PageParams]) -> dict[str, Any]:
+                   filters: Query[CountryFilters], page: Query[PageParams]) -> CountryPage:
     qs: QuerySet[Country] = policy.countries(viewer(request))
     for name, value in (("region", filters.region), ("subregion", filters.subregion)):
         if value:
@@ -90,7 +91,10 @@ def list_countries(request: HttpRequest, response: HttpResponse,
         qs = qs.filter(un_regional_group=filters.un_regional_group.value)
     if filters.income_group is not None:
         qs = qs.filter(income_group=filters.income_group.value)
-    return paginate(request, response, qs, page=page, key="name", name="countries")
+    result = paginate(request, response, qs, page=page, key="name", name="countries")
+    # A country is plain columns: built directly, ninja only serialises the page.
+    return CountryPage.model_construct(items=plain_models(CountryOut, result["items"]),
+                                       next=result["next"])
 
 
 @router.get("/countries/{code}", response=CountryOut, auth=PUBLIC,

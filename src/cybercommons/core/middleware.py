@@ -1,11 +1,12 @@
-"""Request limits enforced before any view runs."""
+"""Request limits enforced before any view runs, and compression of text answers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -56,3 +57,32 @@ class RequestLimitsMiddleware:
         html = render_to_string("core/pages/error.html",
                                 {"status": status, "detail": detail}, request=request)
         return HttpResponse(html, status=status)
+
+
+# Media types worth compressing: text of every kind (pages with inline SVG maps, JSON, CSV,
+# STIX and ActivityPub documents). Images, archives and other binaries are compressed by
+# their own format already.
+_TEXT_TYPES = frozenset({"application/json", "application/javascript", "application/xml",
+                         "image/svg+xml"})
+
+
+def is_text(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return (media.startswith("text/") or media in _TEXT_TYPES
+            or media.endswith(("+json", "+xml")))
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """gzip for text answers when the client accepts it; binaries pass untouched.
+
+    A map page is mostly SVG path data, which gzip shrinks to about a third. Django's
+    compressor pads each answer with random bytes against BREACH, and CSRF tokens are
+    masked afresh on every page, so secrets cannot be guessed from compressed sizes.
+    """
+
+    def process_response(self, request: HttpRequest,
+                         response: HttpResponseBase) -> HttpResponseBase:
+        if not is_text(response.get("Content-Type", "")):
+            return response
+        compressed: HttpResponseBase = super().process_response(request, response)
+        return compressed
