@@ -158,3 +158,34 @@ def test_replacing_an_exhibition_keeps_credits_only_for_languages_it_still_has(c
                              title={"en": "The coast"})
     exhibition.refresh_from_db()
     assert exhibition.translators == {}
+
+
+def test_a_machine_translation_from_the_form_is_labelled_on_the_page(cast):
+    coast(cast)
+    client = login(cast.teammate)
+    answer = client.post("/exchange/exhibitions/coast/translate/", {
+        "language": "es", "title": "La costa", "translator": "Argos",
+        "is_machine_translation": "on", "narrative_1": "<p>Empiece aquí.</p>"})
+    assert answer.status_code == 302
+    page = Client().get("/exchange/exhibitions/coast/?lang=es").content.decode()
+    assert "Machine translation" in page
+    assert "Argos" in page
+    assert "Translated by Argos" not in page
+    form = client.get("/exchange/exhibitions/coast/translate/?lang=es").content.decode()
+    assert 'name="is_machine_translation" id="id_is_machine_translation" checked' in form
+
+
+def test_a_replacement_that_keeps_an_original_narrative_keeps_its_translation(cast):
+    exhibition = coast(cast)
+    services.save_exhibition_translation(cast.teammate, exhibition, language="fr",
+                                         title="La côte", translator="Claire",
+                                         narratives={1: "<p>Commencez ici.</p>"})
+    work_uuid = str(exhibition.items.get(position=1).work.uuid)
+    services.save_exhibition(
+        cast.owner, cast.organisation, slug="coast", title={"en": "The coast", "fr": "La côte"},
+        items=[{"narrative": {"en": "<p>A new opening.</p>"}},
+               {"work": work_uuid, "narrative": {"en": "<p>Start here.</p>"}}])
+    first, second = exhibition.items.order_by("position")
+    assert first.narrative == {"en": "<p>A new opening.</p>"}
+    assert second.narrative == {"en": "<p>Start here.</p>", "fr": "<p>Commencez ici.</p>"}
+    assert second.outdated_translations == []

@@ -166,6 +166,7 @@ def test_hash_lists_page_imports_and_reports_bad_lines(cast):
     html = answer.content.decode()
     assert "1 added" in html
     assert "Line 2" in html
+    assert "not a PDQ hash (64 hexadecimal digits): “zz”" in html
     assert login(cast.owner).get("/exchange/moderation/hash-lists/").status_code == 403
 
 

@@ -45,7 +45,8 @@ def test_a_hash_list_import_reports_and_skips_malformed_lines(cast):
     report = services.import_hash_list(
         cast.moderator, name="list", lines=[good, "not-a-hash", "cd" * 31, "ef" * 32])
     assert report.created == 2
-    assert [line for line, _ in report.errors] == [2, 3]
+    assert [(error.line, error.code) for error in report.errors] == [
+        (2, "not_a_hash"), (3, "not_a_hash")]
     again = services.import_hash_list(cast.moderator, name="list", lines=[good])
     assert again.created == 0
     assert again.updated == 1

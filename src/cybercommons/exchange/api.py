@@ -26,13 +26,18 @@ from cybercommons.exchange.schemas import (
     DecisionIn,
     DecisionOut,
     ExhibitionIn,
+    ExhibitionLanguageOut,
     ExhibitionOut,
     ExhibitionPage,
+    ExhibitionTranslationIn,
+    FollowDecisionIn,
+    FollowRequestOut,
     HashListIn,
     HashListOut,
     HashListReportOut,
     InstanceIn,
     InstanceOut,
+    MoveIn,
     ReceivedOut,
     ReportIn,
     SearchOut,
@@ -49,6 +54,7 @@ router = Router(tags=["exchange"])
 
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 SLUG = r"^[-a-zA-Z0-9_]{1,80}$"
+SLUG_OR_EMPTY = r"^[-a-zA-Z0-9_]{0,80}$"
 LANGUAGE = r"^[a-zA-Z\-_]{2,10}$"
 MAX_ID = 2**63 - 1
 
@@ -88,7 +94,7 @@ def _organisation(slug: str) -> Organisation:
 def list_works(request: HttpRequest, response: HttpResponse, filters: Query[SearchFilters],
                page: Query[PageParams]) -> dict[str, Any]:
     results = queries.search(viewer(request), _filters(filters), with_facets=False)
-    return paginate(request, response, results.works, page=page, key="-created_at",
+    return paginate(request, response, results.works, page=page, key=results.order_key,
                     name="exchange-works")
 
 
@@ -98,10 +104,11 @@ def list_works(request: HttpRequest, response: HttpResponse, filters: Query[Sear
 def search(request: HttpRequest, response: HttpResponse, filters: Query[SearchFilters],
            page: Query[PageParams]) -> dict[str, Any]:
     results = queries.search(viewer(request), _filters(filters))
-    body = paginate(request, response, results.works, page=page, key="-created_at",
+    body = paginate(request, response, results.works, page=page, key=results.order_key,
                     name="exchange-search")
     body["total"] = results.total
     body["total_is_exact"] = results.total_is_exact
+    body["total_is_estimate"] = results.total_is_estimate
     body["facets_sampled"] = results.facets_sampled
     body["terms"] = results.terms
     body["facets"] = {name: [vars(f) for f in items] for name, items in results.facets.items()}
@@ -211,12 +218,85 @@ def get_exhibition(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) ->
 
 @router.put("/exhibitions", response=ExhibitionOut, auth=SIGNED_IN,
             operation_id="exchange_exhibitions_save",
-            summary="Create or replace an exhibition (editors of the organisation)")
+            summary="Create or replace an exhibition (editors of the organisation); "
+                    "translations of the narrative blocks that survive are kept")
 def save_exhibition(request: HttpRequest, payload: ExhibitionIn) -> Exhibition:
     data = payload.model_dump()
     organisation = _organisation(data.pop("organisation"))
     found = services.save_exhibition(signed_in(request), organisation, **data)
     return _exhibition_out(request, found)
+
+
+def _visible_exhibition(request: HttpRequest, slug: str) -> Exhibition:
+    found = queries.exhibition(viewer(request), slug)
+    if found is None:
+        raise Http404(_("No such exhibition."))
+    return found
+
+
+@router.get("/exhibitions/{slug}/translations", response=list[ExhibitionLanguageOut],
+            auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+            operation_id="exchange_exhibition_translations_list",
+            summary="Every language of an exhibition, original first, with translators, "
+                    "machine-translation labels and outdated narratives")
+def list_exhibition_translations(request: HttpRequest,
+                                 slug: str = Path(..., pattern=SLUG)) -> list[Any]:
+    return queries.exhibition_languages(_visible_exhibition(request, slug))
+
+
+@router.put("/exhibitions/{slug}/translations/{language}", response=ExhibitionLanguageOut,
+            auth=SIGNED_IN, operation_id="exchange_exhibition_translations_put",
+            summary="Add or replace one language of an exhibition (members translate)")
+def put_exhibition_translation(request: HttpRequest, payload: ExhibitionTranslationIn,
+                               slug: str = Path(..., pattern=SLUG),
+                               language: str = Path(..., pattern=LANGUAGE)) -> Any:
+    language = services.language_code(language)
+    found = services.save_exhibition_translation(
+        signed_in(request), _visible_exhibition(request, slug), language=language,
+        title=payload.title, introduction=payload.introduction,
+        translator=payload.translator, is_machine_translation=payload.is_machine_translation,
+        item_narratives={n.item: n.text for n in payload.narratives})
+    return next(e for e in queries.exhibition_languages(found) if e.language == language)
+
+
+@router.post("/exhibitions/{slug}/items/{item_id}/move", response=ExhibitionOut,
+             auth=SIGNED_IN, operation_id="exchange_exhibition_items_move",
+             summary="Move an item one step up or down (editors of the organisation)")
+def move_exhibition_item(request: HttpRequest, payload: MoveIn,
+                         slug: str = Path(..., pattern=SLUG),
+                         item_id: int = Path(..., ge=1, le=MAX_ID)) -> Exhibition:
+    found = _visible_exhibition(request, slug)
+    services.move_exhibition_item(signed_in(request), found, item_id,
+                                  direction=payload.direction)
+    return _exhibition_out(request, found)
+
+
+# --- Federation: follow requests -------------------------------------------------------------
+
+
+@router.get("/follow-requests", response=list[FollowRequestOut], auth=SIGNED_IN,
+            operation_id="exchange_follow_requests_list",
+            summary="Follow requests waiting for a moderator, for all actors or one "
+                    "organisation's or exhibition's actor")
+def list_follow_requests(request: HttpRequest,
+                         organisation: str = Query("", pattern=SLUG_OR_EMPTY),
+                         exhibition: str = Query("", pattern=SLUG_OR_EMPTY)) -> list[Any]:
+    user = _moderator(request)
+    return list(queries.follow_requests(user, organisation=organisation,
+                                        exhibition=exhibition)[:500])
+
+
+@router.post("/follow-requests/{follower_id}/decision", response=FollowRequestOut,
+             auth=SIGNED_IN, operation_id="exchange_follow_requests_decide",
+             summary="Accept or reject a follow request; the remote server is told")
+def decide_follow_request(request: HttpRequest, payload: FollowDecisionIn,
+                          follower_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    user = _moderator(request)
+    follower = queries.follow_requests(user).filter(pk=follower_id).first()
+    if follower is None:
+        raise Http404(_("No follow request waits with that id."))
+    return services.decide_follower(user, follower,
+                                    approve=services.follow_decision(payload.decision))
 
 
 # --- Moderation ------------------------------------------------------------------------------
@@ -277,7 +357,7 @@ def import_hash_list(request: HttpRequest, payload: HashListIn) -> Status:
                                        source=payload.source)
     return Status(201, {"name": report.name, "created": report.created,
                         "updated": report.updated, "held": report.held,
-                        "errors": [{"line": n, "message": m} for n, m in report.errors]})
+                        "errors": report.skipped})
 
 
 class FlagIn(Schema):

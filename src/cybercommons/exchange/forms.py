@@ -196,6 +196,8 @@ class ExhibitionTranslationForm(forms.Form):
     introduction = forms.CharField(label=_("Introduction"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 4}))
     translator = forms.CharField(label=_("Translator"), max_length=200, required=False)
+    is_machine_translation = forms.BooleanField(
+        label=_("Machine translation (the translator is the engine)"), required=False)
 
     def __init__(self, *args: Any, positions: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from PIL import Image
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.exchange.kernel import pdq
+from cybercommons.exchange.kernel_reasons import image_problem
 from cybercommons.exchange.models import WorkKind
 
 MB = 1024 * 1024
@@ -102,9 +103,7 @@ def check_upload(data: bytes, *, kind: str, declared_type: str = "") -> CheckedF
         try:
             image = pdq.open_image(data)
         except pdq.PdqError as error:
-            raise UploadRejected(
-                _("The file is not of a supported type, or the image could not be decoded: "
-                  "%(why)s") % {"why": error}, field="file") from None
+            raise UploadRejected(image_problem(error), field="file") from None
         content_type = IMAGE_TYPES.get(image.format or "")
         if content_type is None:
             raise UploadRejected(_("Images must be JPEG, PNG, GIF, WebP or TIFF."), field="file")

@@ -206,7 +206,8 @@ class Exhibition(models.Model):
     """A curated, ordered selection of works with narrative text, in several languages.
 
     Titles, introductions and narratives are maps from language code to text; `translators`
-    maps each translated language to who translated it (the primary language has none).
+    maps each translated language to who translated it (the primary language has none), and
+    `machine_translations` lists the languages a machine translated, so that readers are told.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -216,6 +217,7 @@ class Exhibition(models.Model):
     title = models.JSONField(default=dict)
     introduction = models.JSONField(default=dict, blank=True)
     translators = models.JSONField(default=dict, blank=True)
+    machine_translations = models.JSONField(default=list, blank=True)
     primary_language = models.CharField(max_length=10)
     status = models.CharField(max_length=10, choices=ExhibitionStatus.choices,
                               default=ExhibitionStatus.DRAFT)
@@ -232,13 +234,18 @@ class Exhibition(models.Model):
 
 
 class ExhibitionItem(models.Model):
-    """One step of an exhibition: a work, narrative text, or both (narrative first)."""
+    """One step of an exhibition: a work, narrative text, or both (narrative first).
+
+    `outdated_translations` lists the languages whose narrative was translated from an
+    earlier version of the original text (shown labelled until a translator redoes it).
+    """
 
     exhibition = models.ForeignKey(Exhibition, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="exhibition_items")
     narrative = models.JSONField(default=dict, blank=True)
+    outdated_translations = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

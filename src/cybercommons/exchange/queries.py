@@ -3,15 +3,29 @@ search with facets, work and exhibition pages, the moderation queue."""
 
 from __future__ import annotations
 
+import json
 import uuid as uuid_module
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
@@ -22,6 +36,8 @@ from cybercommons.exchange.kernel import text as text_kernel
 from cybercommons.exchange.models import (
     CaseStatus,
     Exhibition,
+    ExhibitionItem,
+    Follower,
     ModerationCase,
     SearchEntry,
     Work,
@@ -54,11 +70,17 @@ class SearchResults:
     works: QuerySet[Work]
     terms: list[str]
     facets: dict[str, list[Facet]] = field(default_factory=dict)
-    #: Matches counted up to COUNT_CAP; beyond it, "more than COUNT_CAP".
+    #: Matches counted up to COUNT_CAP; beyond it, "more than COUNT_CAP". For a common query
+    #: (see COMMON_MATCHES) an estimate instead, rounded to two significant digits.
     total: int = 0
     total_is_exact: bool = True
-    #: True when the facets were counted over the first FACET_SAMPLE matches only.
+    #: True when `total` is an estimate from a sample ("about N").
+    total_is_estimate: bool = False
+    #: True when the facets were counted over a sample of the matches (and, for a common
+    #: query, scaled to the estimated total).
     facets_sampled: bool = False
+    #: The order of `works`, for keyset pagination (newest first either way).
+    order_key: str = "-created_at"
 
 
 #: A query matching more works than this is answered "more than 10,000": counting every
@@ -66,6 +88,95 @@ class SearchResults:
 #: that far. Facets are then counted over a sample of that size.
 COUNT_CAP = 10_000
 FACET_SAMPLE = 10_000
+#: A query whose terms match more texts than this, by the database's own estimate, is
+#: *common*: its total and facets are estimated from a sample of ESTIMATE_SAMPLE matching
+#: texts ("about 280,000 works") instead of read from every match, and its works are listed
+#: newest first by their id — the order in which works are created, so the same order as
+#: their creation time, but one an index walks without sorting. Up to WALK_FROM matching
+#: texts, the CANDIDATES newest matching works are read from the full-text index and
+#: filtered; beyond it, one work in twenty or more matches, and walking the works newest
+#: first, testing each, finds a page after a few dozen tests. (bench/exch_search.py)
+COMMON_MATCHES = 5_000
+WALK_FROM = 15_000
+CANDIDATES = 2_000
+ESTIMATE_SAMPLE = 2_000
+
+
+def estimated_matches(terms: list[str]) -> int:
+    """How many texts match every term, as the database estimates it (PostgreSQL: the
+    planner's row estimate from the statistics of the full-text index, exact for the
+    frequent words that matter here; SQLite: FTS5 counts its matches, reading only the
+    index's lists of documents, not the rows)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql, params = _entry_sql(terms)
+            # Planning only; user input travels as a bound parameter.
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            return int(plan[0]["Plan"]["Plan Rows"])
+        cursor.execute("SELECT count(*) FROM exchange_search_fts WHERE exchange_search_fts "
+                       "MATCH %s", [text_kernel.fts5_match_expression(terms)])
+        return int(cursor.fetchone()[0])
+
+
+def _entry_sql(terms: list[str]) -> tuple[str, list[Any]]:
+    """SQL selecting (id, work_id) of the search entries that contain every term."""
+    if connection.vendor == "postgresql":
+        return ("SELECT id, work_id FROM exchange_searchentry WHERE "
+                "to_tsvector('simple'::regconfig, terms) @@ "
+                "plainto_tsquery('simple'::regconfig, %s)", [" ".join(terms)])
+    return ("SELECT f.rowid AS id, e.work_id FROM exchange_search_fts f JOIN "
+            "exchange_searchentry e ON e.id = f.rowid WHERE exchange_search_fts MATCH %s",
+            [text_kernel.fts5_match_expression(terms)])
+
+
+def _matches(terms: list[str]) -> tuple[str, list[Any]]:
+    """A CTE `m` of the matching (id, work_id), read from the full-text index.
+
+    Materialised on PostgreSQL: inlined under an ORDER BY or a LIMIT, the planner may walk
+    another index and compute the vector of every row it passes (seconds for a word in one
+    text in a hundred) instead of reading the full-text index (milliseconds).
+    """
+    sql, params = _entry_sql(terms)
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    return f"WITH m AS {materialized}({sql}) ", params
+
+
+def _sample_work_ids(terms: list[str], size: int) -> tuple[list[int], int]:
+    """The works of the first `size` matching texts (in storage order) and how many texts
+    that was."""
+    cte, params = _matches(terms)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{cte}SELECT work_id FROM m LIMIT {int(size)}", params)  # noqa: S608
+        rows = [row[0] for row in cursor.fetchall()]
+    return sorted(set(rows)), len(rows)
+
+
+def _walk_match(terms: list[str]) -> Exists:
+    """A per-work test "has a text containing every term" (PostgreSQL), evaluated on each
+    work visited while walking the works newest first (by id, backwards along the primary
+    key), without building the match set.
+
+    SQLite lists the newest candidates instead: FTS5 hands over the matches cheaply.
+    """
+    return Exists(SearchEntry.objects.filter(work_id=OuterRef("pk")).filter(_text_test(terms)))
+
+
+def _text_test(terms: list[str]) -> RawSQL:
+    """PostgreSQL: "this search entry contains every term", evaluated on the row."""
+    # Fixed SQL text; the terms travel as a bound parameter.
+    return RawSQL("to_tsvector('simple'::regconfig, terms) @@ "
+                  "plainto_tsquery('simple'::regconfig, %s)", [" ".join(terms)],
+                  output_field=BooleanField())
+
+
+def about(value: float) -> int:
+    """A count rounded to two significant digits, as estimates are shown."""
+    if value < 100:
+        return round(value)
+    digits = len(str(int(value))) - 2
+    return int(round(value, -digits))
 
 
 def matching_sql(terms: list[str]) -> tuple[str, list[Any]]:
@@ -90,9 +201,30 @@ def _century_range(century: int) -> tuple[int, int]:
     return century * 100, 0 if century == -1 else century * 100 + 99
 
 
-def _filtered(viewer: policy.Viewer, filters: Filters, terms: list[str]) -> QuerySet[Work]:
+def _matching_work_ids(terms: list[str], newest: int | None = None) -> list[int]:
+    """The works with a text containing every term, read once (for queries that are not
+    common, so at most some thousands), or only the `newest` of them."""
+    cte, params = _matches(terms)
+    limit = f" ORDER BY work_id DESC LIMIT {int(newest)}" if newest else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{cte}SELECT DISTINCT work_id FROM m{limit}", params)  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _filtered(viewer: policy.Viewer, filters: Filters, terms: list[str], *,
+              walk: bool = False, newest: int | None = None) -> QuerySet[Work]:
     qs = policy.works(viewer)
-    if terms:
+    if terms and connection.vendor == "postgresql":
+        # Very common terms: walk the works newest first. Other terms: the matching works (or
+        # the newest of them) are read once and named, so every later query of the search
+        # reuses them and the planner knows how many there are.
+        qs = qs.filter(_walk_match(terms) if walk
+                       else Q(pk__in=_matching_work_ids(terms, newest)))
+    elif terms and newest:
+        sql, params = _entry_sql(terms)
+        newest_sql = f"SELECT work_id FROM ({sql}) AS m ORDER BY work_id DESC LIMIT {newest}"  # noqa: S608
+        qs = qs.filter(pk__in=RawSQL(newest_sql, params))  # noqa: S611
+    elif terms:
         sql, params = matching_sql(terms)
         # The SQL is fixed text; user input travels only as a bound parameter.
         qs = qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
@@ -186,8 +318,16 @@ def _with_texts(qs: QuerySet[Work]) -> QuerySet[Work]:
 
 
 def search(viewer: policy.Viewer, filters: Filters, *, with_facets: bool = True) -> SearchResults:
-    """Works matching the query in any of their languages, newest first, with facets."""
+    """Works matching the query in any of their languages, newest first, with facets.
+
+    A common query (its terms in more than COMMON_MATCHES texts) is answered without reading
+    all its matches: the page walks the works newest first, and the total and the facets are
+    estimated from a sample, as large search engines answer "about 280,000 results".
+    """
     terms = text_kernel.query_terms(filters.q[:MAX_QUERY_LENGTH]) if filters.q.strip() else []
+    estimate = estimated_matches(terms) if terms else 0
+    if estimate > COMMON_MATCHES:
+        return _common_search(viewer, filters, terms, estimate, with_facets=with_facets)
     qs = _filtered(viewer, filters, terms)
     results = SearchResults(_with_texts(qs.order_by("-created_at", "-pk")), terms)
     counted = qs.order_by().values("pk")[:COUNT_CAP + 1].count()
@@ -203,12 +343,35 @@ def search(viewer: policy.Viewer, filters: Filters, *, with_facets: bool = True)
     return results
 
 
+def _common_search(viewer: policy.Viewer, filters: Filters, terms: list[str], texts: int, *,
+                   with_facets: bool) -> SearchResults:
+    # SQLite, which does not walk, lists the newest candidates in both cases.
+    listed = _filtered(viewer, filters, terms, walk=texts > WALK_FROM, newest=CANDIDATES)
+    results = SearchResults(_with_texts(listed.order_by("-pk")), terms, total_is_exact=False,
+                            total_is_estimate=True, order_key="-pk")
+    sampled_works, sampled_texts = _sample_work_ids(terms, ESTIMATE_SAMPLE)
+    # The same filters (policy included) on the sampled works: the share that passes, per
+    # matching text, scales the estimated number of matching texts to works.
+    passing = _filtered(viewer, filters, []).filter(pk__in=sampled_works)
+    counts = facets(passing) if with_facets else {}
+    kept = sum(f.count for f in counts["kind"]) if with_facets else passing.count()
+    scale = texts / max(sampled_texts, 1)
+    results.total = about(kept * scale)
+    if with_facets:
+        ratio = results.total / kept if kept else 0.0
+        results.facets = {name: [Facet(f.value, f.label, about(f.count * ratio)) for f in items]
+                          for name, items in counts.items()}
+        results.facets_sampled = True
+    return results
+
+
 class CappedPaginator(Paginator):
     """A paginator that takes the capped total of a search instead of counting again."""
 
     def __init__(self, results: SearchResults, per_page: int) -> None:
         super().__init__(results.works, per_page)
-        self._total = results.total
+        # Pages stop at the cap, whatever an estimate says: nobody pages that far.
+        self._total = min(results.total, COUNT_CAP)
 
     @cached_property
     def count(self) -> int:
@@ -219,11 +382,15 @@ def matched_languages(work_ids: list[int], terms: list[str]) -> dict[int, list[s
     """For each work, the languages whose text matched the query (to show 'found in …')."""
     if not terms or not work_ids:
         return {}
-    sql, params = matching_sql(terms)
-    sql = sql.replace("SELECT work_id", "SELECT id").replace("SELECT e.work_id", "SELECT e.id")
+    rows = SearchEntry.objects.filter(work_id__in=work_ids)
+    if connection.vendor == "postgresql":
+        # Test the page's few texts one by one rather than read every match of the terms.
+        rows = rows.filter(_text_test(terms))
+    else:
+        sql, params = matching_sql(terms)
+        sql = sql.replace("SELECT e.work_id", "SELECT e.id")
+        rows = rows.filter(pk__in=RawSQL(sql, params))  # noqa: S611
     found: dict[int, list[str]] = {}
-    rows = SearchEntry.objects.filter(work_id__in=work_ids,
-                                      pk__in=RawSQL(sql, params))  # noqa: S611
     for work_id, language in rows.values_list("work_id", "language"):
         found.setdefault(work_id, []).append(language)
     return found
@@ -273,8 +440,61 @@ def exhibition_items(viewer: policy.Viewer, found: Exhibition) -> list[dict[str,
         if shown is None and not item.narrative:
             continue
         items.append({"pk": item.pk, "position": item.position, "work": shown,
-                      "narrative": item.narrative})
+                      "narrative": item.narrative, "outdated": item.outdated_translations})
     return items
+
+
+@dataclass
+class ExhibitionLanguage:
+    """One language of an exhibition as translators and API clients see it."""
+
+    language: str
+    is_primary: bool
+    title: str
+    introduction: str
+    translator: str
+    is_machine_translation: bool
+    #: (item id, position, text, outdated) for each item with narrative in any language.
+    narratives: list[dict[str, Any]]
+
+
+def exhibition_languages(exhibition: Exhibition,
+                         items: Sequence[ExhibitionItem] | None = None
+                         ) -> list[ExhibitionLanguage]:
+    """Every language the exhibition has (title, introduction or narrative), original first.
+
+    The caller found the exhibition through policy. Why one function: the translation page
+    and the API list the same thing, with the same credits and labels.
+    """
+    rows = list(items if items is not None else exhibition.items.order_by("position", "pk"))
+    primary = exhibition.primary_language
+    present = set(exhibition.title) | set(exhibition.introduction)
+    for item in rows:
+        present |= set(item.narrative)
+    ordered = sorted(present, key=lambda code: (code != primary, code))
+    return [ExhibitionLanguage(
+        language=code, is_primary=code == primary, title=exhibition.title.get(code, ""),
+        introduction=exhibition.introduction.get(code, ""),
+        translator=exhibition.translators.get(code, "") if code != primary else "",
+        is_machine_translation=code in exhibition.machine_translations,
+        narratives=[{"item": item.pk, "position": item.position,
+                     "text": item.narrative.get(code, ""),
+                     "outdated": code in item.outdated_translations}
+                    for item in rows if item.narrative])
+        for code in ordered]
+
+
+def follow_requests(viewer: policy.Viewer, *, organisation: str = "",
+                    exhibition: str = "") -> QuerySet[Follower]:
+    """Follow requests waiting for a decision, optionally only those addressed to one
+    organisation's or one exhibition's actor (by short name)."""
+    qs = policy.pending_followers(viewer).select_related("actor__organisation",
+                                                         "actor__exhibition")
+    if organisation:
+        qs = qs.filter(actor__organisation__slug=organisation)
+    if exhibition:
+        qs = qs.filter(actor__exhibition__slug=exhibition)
+    return qs
 
 
 def moderation_queue(viewer: policy.Viewer, status: str = "") -> QuerySet[ModerationCase]:

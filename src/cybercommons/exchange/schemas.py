@@ -15,6 +15,7 @@ from cybercommons.core.schemas import BodySchema, PlainText
 from cybercommons.exchange.kernel import licences
 from cybercommons.exchange.models import (
     Exhibition,
+    Follower,
     MediaFile,
     ModerationCase,
     Work,
@@ -130,9 +131,14 @@ class FacetOut(Schema):
 class SearchOut(Schema):
     items: list[WorkOut]
     next: str | None
-    total: int = Field(description="matching works, counted up to 10,000")
+    total: int = Field(description="matching works, counted up to 10,000; for very common "
+                                   "words an estimate (see total_is_estimate)")
     total_is_exact: bool
-    facets_sampled: bool = Field(description="facets counted over the first 10,000 matches")
+    total_is_estimate: bool = Field(description="the total is estimated from a sample of the "
+                                                "matches, rounded to two significant digits")
+    facets_sampled: bool = Field(description="facets counted over a sample of the matches "
+                                             "(the first 10,000, or for very common words a "
+                                             "smaller sample scaled to the estimated total)")
     terms: list[str]
     facets: dict[str, list[FacetOut]]
 
@@ -194,8 +200,14 @@ class ReceivedOut(Schema):
 
 
 class ExhibitionItemIn(BodySchema):
+    id: int | None = Field(None, ge=1, le=2**63 - 1,
+                           description="the item this one continues (as listed by GET); "
+                                       "its narrative translations are kept, marked outdated "
+                                       "if the original text changed")
     work: str | None = None
-    narrative: dict[str, PlainText] = Field(default_factory=dict)
+    narrative: dict[str, PlainText] = Field(
+        default_factory=dict, description="text by language; an empty text removes that "
+                                          "language, an omitted one keeps its translation")
 
 
 class ExhibitionIn(BodySchema):
@@ -209,9 +221,12 @@ class ExhibitionIn(BodySchema):
 
 
 class ExhibitionItemOut(Schema):
+    id: int
     position: int
     work: str | None
     narrative: dict[str, str]
+    outdated_translations: list[str] = Field(
+        description="languages whose narrative was translated from an earlier original")
 
 
 class ExhibitionOut(Schema):
@@ -220,6 +235,8 @@ class ExhibitionOut(Schema):
     title: dict[str, str]
     introduction: dict[str, str]
     primary_language: str
+    translators: dict[str, str]
+    machine_translations: list[str] = Field(description="languages a machine translated")
     status: str
     items: list[ExhibitionItemOut] = Field(default_factory=list)
     actor: str
@@ -237,12 +254,89 @@ class ExhibitionOut(Schema):
         shown = getattr(obj, "visible_items", None)
         if shown is None:
             return []
-        return [{"position": i["position"], "work": str(i["work"].uuid) if i["work"] else None,
-                 "narrative": i["narrative"]} for i in shown]
+        return [{"id": i["pk"], "position": i["position"],
+                 "work": str(i["work"].uuid) if i["work"] else None,
+                 "narrative": i["narrative"], "outdated_translations": i["outdated"]}
+                for i in shown]
 
 
 class ExhibitionPage(Page[ExhibitionOut]):
     pass
+
+
+class NarrativeOut(Schema):
+    item: int = Field(description="the item's id")
+    position: int
+    text: str = Field(description="empty when this language has no text for the item")
+    outdated: bool = Field(description="translated from an earlier version of the original")
+
+
+class ExhibitionLanguageOut(Schema):
+    language: str
+    is_primary: bool
+    title: str
+    introduction: str
+    translator: str
+    is_machine_translation: bool
+    narratives: list[NarrativeOut]
+
+
+class NarrativeIn(BodySchema):
+    item: int = Field(..., ge=1, le=2**63 - 1, description="the item's id")
+    text: PlainText = Field(description="empty removes this language's text of the item")
+
+
+class ExhibitionTranslationIn(BodySchema):
+    title: Short
+    introduction: PlainText = ""
+    translator: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")] = Field(
+        "", description="who translated it (required except for the primary language); for a "
+                        "machine translation, the engine")
+    is_machine_translation: bool = False
+    narratives: list[NarrativeIn] = Field(default_factory=list, max_length=500)
+
+
+class MoveIn(BodySchema):
+    direction: Annotated[str, StringConstraints(max_length=10)] = Field(
+        ..., description='"up" (one step earlier) or "down" (one step later)')
+
+
+class FollowRequestOut(Schema):
+    id: int
+    actor: str = Field(description="the local actor's name")
+    organisation: str | None = Field(description="the organisation whose actor it is")
+    exhibition: str | None = Field(description="the exhibition whose actor it is")
+    remote: str = Field(description="the ActivityPub id of the actor asking to follow")
+    remote_name: str
+    state: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: Follower) -> str:
+        return obj.actor.username
+
+    @staticmethod
+    def resolve_organisation(obj: Follower) -> str | None:
+        return obj.actor.organisation.slug if obj.actor.organisation_id and \
+            obj.actor.organisation else None
+
+    @staticmethod
+    def resolve_exhibition(obj: Follower) -> str | None:
+        return obj.actor.exhibition.slug if obj.actor.exhibition_id and \
+            obj.actor.exhibition else None
+
+    @staticmethod
+    def resolve_remote(obj: Follower) -> str:
+        return obj.remote.ap_id
+
+    @staticmethod
+    def resolve_remote_name(obj: Follower) -> str:
+        return obj.remote.name
+
+
+class FollowDecisionIn(BodySchema):
+    decision: Annotated[str, StringConstraints(max_length=10)] = Field(
+        ..., description='"accept" or "reject"')
 
 
 class DecisionOut(Schema):
@@ -290,12 +384,19 @@ class HashListIn(BodySchema):
     lines: list[Annotated[str, StringConstraints(max_length=2000)]] = Field(..., max_length=100000)
 
 
+class SkippedLineOut(Schema):
+    line: int
+    code: str = Field(description="not_a_hash, unreadable_csv, column_count or bad_quality")
+    params: dict[str, Any] = Field(description="the values the reason names")
+    message: str = Field(description="the reason in the request's language")
+
+
 class HashListReportOut(Schema):
     name: str
     created: int
     updated: int
     held: int
-    errors: list[dict[str, Any]]
+    errors: list[SkippedLineOut]
 
 
 class HashListOut(Schema):

@@ -28,6 +28,7 @@ from cybercommons.core.models import Country, Membership, Organisation, Role, Us
 from cybercommons.exchange import media, policy, safety, search_index
 from cybercommons.exchange.kernel import hash_list as hash_list_kernel
 from cybercommons.exchange.kernel import licences
+from cybercommons.exchange.kernel import narratives as narratives_kernel
 from cybercommons.exchange.models import (
     AgeRating,
     Appeal,
@@ -108,6 +109,11 @@ def _language(code: str, field_name: str = "language") -> str:
                            % {"code": code or "(none)", "known": ", ".join(known)},
                            field=field_name)
     return code
+
+
+def language_code(code: str) -> str:
+    """The stored form of a language code (``zh`` is ``zh-hans``); unknown ones are refused."""
+    return _language(code)
 
 
 def sanitise(html: str) -> str:
@@ -586,7 +592,16 @@ class HashImportReport:
     created: int = 0
     updated: int = 0
     held: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[hash_list_kernel.HashListError] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[dict[str, Any]]:
+        """Each skipped line: its number, the reason's code and parameters (for programs) and
+        the reason worded in the active language (for people)."""
+        from cybercommons.exchange.kernel_reasons import describe_skip
+
+        return [{"line": e.line, "code": str(e.code), "params": e.params,
+                 "message": describe_skip(e)} for e in self.errors]
 
 
 def import_hash_list(moderator: User, *, name: str, lines: Iterable[str],
@@ -606,7 +621,7 @@ def import_hash_list(moderator: User, *, name: str, lines: Iterable[str],
         fresh: dict[str, ListedHash] = {}
         for item in hash_list_kernel.iter_hash_list(lines):
             if isinstance(item, hash_list_kernel.HashListError):
-                report.errors.append((item.line, item.message))
+                report.errors.append(item)
                 continue
             metadata: dict[str, Any] = dict(item.metadata)
             if item.fields:
@@ -682,13 +697,74 @@ def _text_map(values: Mapping[str, str], *, required: bool, field_name: str,
     return cleaned
 
 
+def _resolve_items(actor: User, items: Sequence[Mapping[str, Any]],
+                   stored_keys: set[int]) -> list[narratives_kernel.IncomingItem]:
+    """Check the items of a replacement list: works the actor can see, text or a work in
+    each, item ids (when given) of this exhibition and each named once."""
+    resolved = []
+    named: set[int] = set()
+    for position, item in enumerate(items, start=1):
+        work = None
+        if item.get("work"):
+            work = policy.works(actor).filter(uuid=str(item["work"])).first() \
+                if _is_uuid(str(item["work"])) else None
+            if work is None:
+                raise ServiceError(_("Item %(n)d names no work you can see.") % {"n": position},
+                                   field="items")
+        key = item.get("id")
+        if key is not None:
+            if key not in stored_keys or key in named:
+                raise ServiceError(_("Item %(n)d names an item id this exhibition does not "
+                                     "have, or one named twice.") % {"n": position},
+                                   field="items")
+            named.add(key)
+        given = item.get("narrative") or {}
+        narrative = _text_map(given, required=False, field_name="items", html=True)
+        removed = frozenset(_language(code, "items") for code, text in given.items()
+                            if not (text or "").strip())
+        if work is None and not narrative:
+            raise ServiceError(_("Item %(n)d has neither a work nor text.") % {"n": position},
+                               field="items")
+        resolved.append(narratives_kernel.IncomingItem(key, work.pk if work else None,
+                                                       narrative, removed))
+    return resolved
+
+
+def _replace_items(exhibition: Exhibition, incoming: list[narratives_kernel.IncomingItem]
+                   ) -> None:
+    """Store the new list; blocks that survive keep their row and their translations."""
+    stored = list(exhibition.items.select_for_update().order_by("position", "pk"))
+    placed = narratives_kernel.replace_items(
+        [narratives_kernel.StoredItem(item.pk, item.work_id, item.narrative,
+                                      frozenset(item.outdated_translations))
+         for item in stored], incoming, exhibition.primary_language)
+    kept = {p.key for p in placed if p.key is not None}
+    exhibition.items.exclude(pk__in=kept).delete()
+    rows = {item.pk: item for item in stored}
+    changed: list[ExhibitionItem] = []
+    created: list[ExhibitionItem] = []
+    for position, plan in enumerate(placed, start=1):
+        row = rows[plan.key] if plan.key is not None else ExhibitionItem(exhibition=exhibition)
+        row.position, row.work_id, row.narrative = position, plan.work, plan.narrative
+        row.outdated_translations = list(plan.outdated)
+        (changed if plan.key is not None else created).append(row)
+    ExhibitionItem.objects.bulk_update(changed, ["position", "work", "narrative",
+                                                 "outdated_translations"])
+    ExhibitionItem.objects.bulk_create(created)
+
+
 def save_exhibition(actor: User, organisation: Organisation, *, slug: str,
                     title: Mapping[str, str], introduction: Mapping[str, str] | None = None,
                     primary_language: str = "",
                     items: Sequence[Mapping[str, Any]] | None = None,
                     publish: bool | None = None) -> Exhibition:
     """Create or replace an exhibition: titles, introduction and ordered items, each item a
-    work (by uuid) and/or narrative text in several languages."""
+    work (by uuid) and/or narrative text in several languages.
+
+    Replacing the items keeps the narrative translations of the blocks that survive (see
+    ``kernel/narratives.py``): an item may name the ``id`` of the item it continues, else it
+    is matched by its unchanged original text.
+    """
     from django.utils.text import slugify
 
     policy.require_contributor(actor, organisation)
@@ -701,21 +777,8 @@ def save_exhibition(actor: User, organisation: Organisation, *, slug: str,
     existing = Exhibition.objects.filter(slug=slug).first()
     if existing is not None and existing.organisation_id != organisation.pk:
         raise Conflict(_("That short name is taken."), field="slug")
-    resolved = []
-    for position, item in enumerate(items or [], start=1):
-        work = None
-        if item.get("work"):
-            work = policy.works(actor).filter(uuid=str(item["work"])).first() \
-                if _is_uuid(str(item["work"])) else None
-            if work is None:
-                raise ServiceError(_("Item %(n)d names no work you can see.") % {"n": position},
-                                   field="items")
-        narrative = _text_map(item.get("narrative") or {}, required=False,
-                              field_name="items", html=True)
-        if work is None and not narrative:
-            raise ServiceError(_("Item %(n)d has neither a work nor text.") % {"n": position},
-                               field="items")
-        resolved.append((position, work, narrative))
+    stored_keys = set(existing.items.values_list("pk", flat=True)) if existing else set()
+    resolved = _resolve_items(actor, items or [], stored_keys)
     with transaction.atomic():
         if existing is None:
             exhibition = Exhibition.objects.create(
@@ -727,14 +790,13 @@ def save_exhibition(actor: User, organisation: Organisation, *, slug: str,
             # A full replacement: credits stay only for languages still present.
             exhibition.translators = {code: name for code, name in
                                       exhibition.translators.items() if code in titles}
+            exhibition.machine_translations = [code for code in exhibition.machine_translations
+                                               if code in titles]
             exhibition.primary_language = primary
             exhibition.updated_at = timezone.now()
             exhibition.save()
         if items is not None:
-            exhibition.items.all().delete()
-            ExhibitionItem.objects.bulk_create(
-                ExhibitionItem(exhibition=exhibition, position=p, work=w, narrative=n)
-                for p, w, n in resolved)
+            _replace_items(exhibition, resolved)
         became_public = False
         if publish is not None:
             target = ExhibitionStatus.PUBLISHED if publish else ExhibitionStatus.DRAFT
@@ -781,47 +843,75 @@ def move_exhibition_item(actor: User, exhibition: Exhibition, item_pk: int, *,
 def save_exhibition_translation(actor: User, exhibition: Exhibition, *, language: str,
                                 title: str, introduction: str = "",
                                 narratives: Mapping[int, str] | None = None,
-                                translator: str = "") -> Exhibition:
+                                translator: str = "", is_machine_translation: bool = False,
+                                item_narratives: Mapping[int, str] | None = None
+                                ) -> Exhibition:
     """Add or replace one language of an exhibition: its title, introduction and the narrative
-    text between works (keyed by item position), crediting the translator.
+    text between works (keyed by item position in ``narratives``, or by item id in
+    ``item_narratives``), crediting the translator and saying whether a machine made it.
 
     Why: exhibitions are read in every UN language; a translation sits beside the original
     rather than replacing it, so the page can fall back to the original where a text is
-    missing. An empty narrative removes that language's text of that item.
+    missing. An empty narrative removes that language's text of that item. Saving a
+    narrative makes its translation current again; changing an original narrative marks the
+    other languages' translations of it outdated.
     """
     if not policy.can_translate_exhibition(actor, exhibition):
         raise PermissionDenied(_("Only the organisation's members may translate this "
                                  "exhibition."))
     language = _language(language)
+    primary = exhibition.primary_language
     title = (title or "").strip()[:300]
     if not title:
         raise ServiceError(_("A title is required."), field="title")
     translator = (translator or "").strip()[:200]
-    if language != exhibition.primary_language and not translator:
+    if language != primary and not translator:
         raise ServiceError(_("Say who translated it."), field="translator")
-    items = {item.position: item for item in exhibition.items.all()}
-    cleaned: dict[int, str] = {}
+    if language == primary and is_machine_translation:
+        raise ServiceError(_("The original is not a machine translation."),
+                           field="is_machine_translation")
+    rows = list(exhibition.items.all())
+    by_position = {item.position: item for item in rows}
+    by_key = {item.pk: item for item in rows}
+    cleaned: dict[int, str] = {}  # item id -> sanitised text ("" removes)
     for position, text in (narratives or {}).items():
-        if position not in items:
+        if position not in by_position:
             raise ServiceError(_("The exhibition has no item %(n)d.") % {"n": position},
                                field="narratives")
-        cleaned[position] = sanitise((text or "").strip()) if (text or "").strip() else ""
+        cleaned[by_position[position].pk] = (text or "").strip()
+    for key, text in (item_narratives or {}).items():
+        if key not in by_key:
+            raise ServiceError(_("The exhibition has no item with the id %(id)d.")
+                               % {"id": key}, field="narratives")
+        cleaned[key] = (text or "").strip()
+    cleaned = {key: sanitise(text) if text else "" for key, text in cleaned.items()}
     with transaction.atomic():
         exhibition.title = {**exhibition.title, language: title}
         intro = sanitise(introduction.strip()) if (introduction or "").strip() else ""
         exhibition.introduction = {k: v for k, v in
                                    {**exhibition.introduction, language: intro}.items() if v}
-        if language != exhibition.primary_language:
+        if language != primary:
             exhibition.translators = {**exhibition.translators, language: translator}
+            machine = set(exhibition.machine_translations) - {language}
+            exhibition.machine_translations = sorted(
+                machine | ({language} if is_machine_translation else set()))
         exhibition.updated_at = timezone.now()
-        exhibition.save(update_fields=["title", "introduction", "translators", "updated_at"])
-        for position, text in cleaned.items():
-            item = items[position]
+        exhibition.save(update_fields=["title", "introduction", "translators",
+                                       "machine_translations", "updated_at"])
+        for key, text in cleaned.items():
+            item = by_key[key]
+            before = item.narrative.get(language, "")
             item.narrative = {k: v for k, v in {**item.narrative, language: text}.items() if v}
-            item.save(update_fields=["narrative"])
+            outdated = set(item.outdated_translations) - {language}
+            if language == primary and narratives_kernel.text_key(before) != \
+                    narratives_kernel.text_key(text):
+                outdated |= set(item.narrative) - {primary}
+            item.outdated_translations = sorted(outdated & set(item.narrative))
+            item.save(update_fields=["narrative", "outdated_translations"])
         audit.record(ExchangeAction.EXHIBITION_TRANSLATED, actor=actor, obj=exhibition,
                      data={"slug": exhibition.slug, "language": language,
-                           "translator": translator, "narratives": len(cleaned)})
+                           "translator": translator, "machine": is_machine_translation,
+                           "narratives": len(cleaned)})
     return exhibition
 
 
@@ -858,6 +948,17 @@ def follow_remote(actor: User, organisation: Organisation, actor_url: str) -> An
         audit.record(ExchangeAction.REMOTE_FOLLOWED, actor=actor, obj=following,
                      data={"organisation": organisation.slug, "remote": remote.ap_id})
     return following
+
+
+FOLLOW_DECISIONS = {"accept": True, "approve": True, "reject": False}
+
+
+def follow_decision(word: str) -> bool:
+    """Whether a decision word accepts a follow request ("accept" or "approve") or rejects it
+    ("reject"); anything else is refused, naming the choices."""
+    if word not in FOLLOW_DECISIONS:
+        raise ServiceError(_("Choose to approve or to reject."), field="decision")
+    return FOLLOW_DECISIONS[word]
 
 
 def decide_follower(moderator: User, follower: Follower, *, approve: bool) -> Follower:

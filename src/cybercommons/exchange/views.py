@@ -382,6 +382,7 @@ def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         item["narrative_language"] = language if language in narrative else (
             primary if primary in narrative else next(iter(narrative), language))
         item["narrative_text"] = narrative.get(item["narrative_language"], "")
+        item["narrative_outdated"] = item["narrative_language"] in item["outdated"]
         if item["work"] is not None:
             item["text"] = queries.text_for(item["work"], language)
             item["attribution"] = queries.attribution(item["work"], language if language in
@@ -395,6 +396,7 @@ def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "introduction": found.introduction.get(introduction_language, ""),
         "introduction_language": introduction_language,
         "translator": found.translators.get(language, ""),
+        "machine_translated": language in found.machine_translations,
         "languages": [(code, names.get(code, code)) for code in sorted(found.title)],
         "can_translate": policy.can_translate_exhibition(request.user, found),
         "can_arrange": policy.can_contribute(request.user, found.organisation),
@@ -418,7 +420,8 @@ def exhibition_translate(request: HttpRequest, slug: str) -> HttpResponse:
     if language in found.title:
         initial = {"language": language, "title": found.title.get(language, ""),
                    "introduction": found.introduction.get(language, ""),
-                   "translator": found.translators.get(language, "")}
+                   "translator": found.translators.get(language, ""),
+                   "is_machine_translation": language in found.machine_translations}
         initial.update({f"narrative_{item.position}": item.narrative.get(language, "")
                         for item in items if item.narrative})
     form = ExhibitionTranslationForm(request.POST or None, positions=positions, initial=initial)
@@ -428,7 +431,8 @@ def exhibition_translate(request: HttpRequest, slug: str) -> HttpResponse:
             services.save_exhibition_translation(
                 core_policy.require_signed_in(request.user), found, language=data["language"],
                 title=data["title"], introduction=data["introduction"],
-                narratives=form.narratives(), translator=data["translator"])
+                narratives=form.narratives(), translator=data["translator"],
+                is_machine_translation=data["is_machine_translation"])
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -686,10 +690,11 @@ def federation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follower_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _moderator(request)
-    follower = get_object_or_404(policy.pending_followers(request.user), pk=pk)
-    approve = request.POST.get("decision") == "approve"
-    if request.POST.get("decision") not in ("approve", "reject"):
-        messages.error(request, _("Choose to approve or to reject."))
+    follower = get_object_or_404(queries.follow_requests(request.user), pk=pk)
+    try:
+        approve = services.follow_decision(request.POST.get("decision", ""))
+    except ServiceError as error:
+        messages.error(request, error.message)
         return redirect("exchange:federation")
     services.decide_follower(user, follower, approve=approve)
     done = _("%(actor)s may now follow.") if approve else \

@@ -9,6 +9,7 @@ import pytest
 from cybercommons.exchange.kernel.hash_list import (
     HashEntry,
     HashListError,
+    SkipReason,
     iter_hash_list,
     read_hash_list,
 )
@@ -32,7 +33,8 @@ def test_it_reports_and_skips_a_malformed_line_among_good_ones() -> None:
     entries, errors = read_hash_list(lines)
     assert [entry.line for entry in entries] == [1, 4]
     assert [error.line for error in errors] == [2, 3]
-    assert "64 hexadecimal digits" in errors[0].message
+    assert errors[0] == HashListError(2, SkipReason.NOT_A_HASH, {"value": "xyz"})
+    assert errors[1].code == SkipReason.NOT_A_HASH
 
 
 def test_it_reads_csv_with_a_header_and_keeps_the_metadata() -> None:
@@ -51,19 +53,20 @@ def test_it_reads_csv_with_a_header_and_keeps_the_metadata() -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "reason"),
+    ("line", "code", "params"),
     [
-        (f"{H1},101,x", "quality is a whole number 0-100"),
-        (f"{H1},high,x", "quality is a whole number 0-100"),
-        (f"{H1},50", "expected 3 columns"),
-        ("nothex,50,x", "not a PDQ hash"),
+        (f"{H1},101,x", SkipReason.BAD_QUALITY, {"value": "101"}),
+        (f"{H1},high,x", SkipReason.BAD_QUALITY, {"value": "high"}),
+        (f"{H1},50", SkipReason.COLUMN_COUNT, {"expected": 3, "found": 2}),
+        ("nothex,50,x", SkipReason.NOT_A_HASH, {"value": "nothex"}),
+        ('"unterminated,50,x', SkipReason.COLUMN_COUNT, {"expected": 3, "found": 1}),
     ],
 )
-def test_it_reports_each_bad_csv_row_with_its_reason(line: str, reason: str) -> None:
+def test_it_reports_each_bad_csv_row_with_a_code_and_its_parameters(
+    line: str, code: SkipReason, params: dict[str, object]
+) -> None:
     records = list(iter_hash_list(["hash,quality,source", line, f"{H2},80,y"]))
-    assert isinstance(records[0], HashListError)
-    assert records[0].line == 2
-    assert reason in records[0].message
+    assert records[0] == HashListError(2, code, params)
     assert records[1] == HashEntry(3, H2, quality=80, metadata={"source": "y"})
 
 
@@ -71,6 +74,19 @@ def test_it_reads_a_plain_list_whose_first_line_is_bad() -> None:
     entries, errors = read_hash_list(["name,score", f"{H1},1", "zz"])
     assert entries == [HashEntry(2, H1, fields=("1",))]
     assert [error.line for error in errors] == [1, 3]
+
+
+def test_a_csv_line_the_csv_reader_refuses_is_unreadable() -> None:
+    # A field beyond the csv module's size limit (131,072 characters) is an error there.
+    records = list(iter_hash_list(["hash,source", f'{H1},"{"x" * 200_000}"', f"{H2},y"]))
+    assert records[0] == HashListError(2, SkipReason.UNREADABLE_CSV)
+    assert records[1] == HashEntry(3, H2, metadata={"source": "y"})
+
+
+def test_a_long_bad_value_is_cut_and_no_sentence_is_made() -> None:
+    (error,) = read_hash_list(["q" * 500])[1]
+    assert error.params == {"value": "q" * 80}
+    assert not hasattr(error, "message")
 
 
 def test_it_streams_without_reading_ahead() -> None:
@@ -104,4 +120,4 @@ def test_it_rejects_the_64_bit_hashes_as_pdq_entries(shared_data: Path) -> None:
         entries, errors = read_hash_list(handle)
     assert entries == []
     assert len(errors) == 6
-    assert all("64 hexadecimal digits" in error.message for error in errors)
+    assert all(error.code == SkipReason.NOT_A_HASH for error in errors)

@@ -12,7 +12,9 @@ Two shapes are accepted, told apart by the first line that is not blank or a com
 
 Parsing streams: records come out one by one as they are read, each either a `HashEntry`
 or a `HashListError` naming the line and the problem, so one bad line never loses the good
-ones and a list of millions never sits in memory twice.
+ones and a list of millions never sits in memory twice. A problem is a code with
+parameters (`SkipReason`), never a sentence: moderators read the reasons in their own
+language, worded by the application.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 HASH_COLUMNS = ("hash", "pdq", "pdq_hash", "signal", "signal_value", "hash_value")
 _HEX_RE = re.compile(r"[0-9a-fA-F]{64}")
@@ -39,12 +42,27 @@ class HashEntry:
     fields: tuple[str, ...] = ()
 
 
+class SkipReason(StrEnum):
+    """Why a line was skipped; the parameters each code carries are listed with it."""
+
+    #: the hash field is not 64 hexadecimal digits; `value` (the field, cut to 80 characters)
+    NOT_A_HASH = "not_a_hash"
+    #: the CSV line cannot be parsed (an unterminated quote, a stray NUL)
+    UNREADABLE_CSV = "unreadable_csv"
+    #: the row has another number of columns than the header; `expected`, `found`
+    COLUMN_COUNT = "column_count"
+    #: the quality column is not a whole number 0-100; `value` (cut to 20 characters)
+    BAD_QUALITY = "bad_quality"
+
+
 @dataclass(frozen=True, slots=True)
 class HashListError:
-    """A malformed entry that was skipped: its line number (from 1) and the reason."""
+    """A malformed entry that was skipped: its line number (from 1), the reason's code and
+    the reason's parameters."""
 
     line: int
-    message: str
+    code: SkipReason
+    params: dict[str, str | int] = field(default_factory=dict)
 
 
 def _is_skippable(line: str) -> bool:
@@ -94,7 +112,7 @@ def _parse_plain(number: int, line: str) -> HashEntry | HashListError:
     parts = _PLAIN_SPLIT_RE.split(line.strip())
     hash_hex = _check_hash(parts[0])
     if hash_hex is None:
-        return HashListError(number, f"not a PDQ hash (64 hexadecimal digits): {parts[0]!r:.80}")
+        return HashListError(number, SkipReason.NOT_A_HASH, {"value": parts[0][:80]})
     return HashEntry(number, hash_hex, fields=tuple(parts[1:]))
 
 
@@ -109,25 +127,23 @@ def _parse_csv(
             continue
         try:
             row = next(csv.reader([line]))
-        except csv.Error as exc:
-            yield HashListError(number, f"unreadable CSV: {exc}")
+        except csv.Error:
+            yield HashListError(number, SkipReason.UNREADABLE_CSV)
             continue
         if len(row) != len(header):
             yield HashListError(
-                number, f"expected {len(header)} columns as in the header, got {len(row)}"
+                number, SkipReason.COLUMN_COUNT, {"expected": len(header), "found": len(row)}
             )
             continue
         hash_hex = _check_hash(row[hash_column])
         if hash_hex is None:
-            yield HashListError(
-                number, f"not a PDQ hash (64 hexadecimal digits): {row[hash_column]!r:.80}"
-            )
+            yield HashListError(number, SkipReason.NOT_A_HASH, {"value": row[hash_column][:80]})
             continue
         quality: int | None = None
         if quality_column is not None and row[quality_column].strip():
             text = row[quality_column].strip()
             if not text.isdigit() or not 0 <= int(text) <= 100:
-                yield HashListError(number, f"quality is a whole number 0-100, got {text!r:.20}")
+                yield HashListError(number, SkipReason.BAD_QUALITY, {"value": text[:20]})
                 continue
             quality = int(text)
         metadata = {

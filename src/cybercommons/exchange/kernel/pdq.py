@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +48,27 @@ DIHEDRAL_TRANSFORMS: dict[str, Image.Transpose | None] = {
 }
 
 
+class PdqProblem(StrEnum):
+    """What went wrong, for the application to word in its reader's language."""
+
+    UNDECODABLE = "undecodable"
+    TOO_LARGE = "too_large"
+    NO_PIXELS = "no_pixels"
+    BAD_ARRAY = "bad_array"
+    BAD_HASH = "bad_hash"
+    BAD_BITS = "bad_bits"
+
+
 class PdqError(ValueError):
-    """An image could not be hashed, or a hash is not well formed; the message says why."""
+    """An image could not be hashed, or a hash is not well formed.
+
+    `code` (a `PdqProblem`) is what callers show to people, worded in their language; the
+    message is English detail for logs and developers.
+    """
+
+    def __init__(self, message: str, *, code: PdqProblem) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +85,10 @@ def bits_to_hex(bits: NDArray[np.integer] | list[int]) -> str:
     """Write a vector of 256 bits (0/1) as 64 hex digits, first bit most significant."""
     array = np.asarray(bits)
     if array.shape != (HASH_BITS,):
-        raise PdqError(f"a PDQ hash has {HASH_BITS} bits, got shape {array.shape}")
+        raise PdqError(f"a PDQ hash has {HASH_BITS} bits, got shape {array.shape}",
+                       code=PdqProblem.BAD_BITS)
     if not np.isin(array, (0, 1)).all():
-        raise PdqError("a PDQ bit vector may hold only 0 and 1")
+        raise PdqError("a PDQ bit vector may hold only 0 and 1", code=PdqProblem.BAD_BITS)
     return np.packbits(array.astype(np.uint8)).tobytes().hex()
 
 
@@ -75,7 +96,8 @@ def normalise_hex(value: str) -> str:
     """Return the hash in canonical form (64 lower-case hex digits) or raise PdqError."""
     text = value.strip()
     if not _HEX_RE.fullmatch(text):
-        raise PdqError(f"a PDQ hash is 64 hexadecimal digits, got {value!r:.80}")
+        raise PdqError(f"a PDQ hash is 64 hexadecimal digits, got {value!r:.80}",
+                       code=PdqProblem.BAD_HASH)
     return text.lower()
 
 
@@ -97,10 +119,11 @@ def hash_rgb_array(
     array = np.ascontiguousarray(rgb)
     if array.ndim != 3 or array.shape[2] != 3 or array.dtype != np.uint8:
         raise PdqError(
-            f"expected a uint8 array of shape (height, width, 3), got {array.dtype} {array.shape}"
+            f"expected a uint8 array of shape (height, width, 3), got {array.dtype} {array.shape}",
+            code=PdqProblem.BAD_ARRAY,
         )
     if array.shape[0] == 0 or array.shape[1] == 0:
-        raise PdqError("the image has no pixels")
+        raise PdqError("the image has no pixels", code=PdqProblem.NO_PIXELS)
     bits, quality = pdqhash.compute(array)
     quality = int(quality)
     return PdqHash(bits_to_hex(bits), quality, quality < quality_threshold)
@@ -127,14 +150,11 @@ def open_image(data: bytes | Path | str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(source)
             image.load()
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise PdqError(f"the image could not be decoded: {exc}") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise PdqError(f"the image could not be decoded: {exc}") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PdqError(f"the image has too many pixels: {exc}", code=PdqProblem.TOO_LARGE) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise PdqError(f"the image could not be decoded: {exc}",
+                       code=PdqProblem.UNDECODABLE) from exc
     return image
 
 

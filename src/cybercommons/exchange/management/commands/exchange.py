@@ -105,7 +105,9 @@ class Command(BaseCommand):
                         source=options["source"])
                 return {"file": path.name, "created": report.created,
                         "updated": report.updated, "held": report.held,
-                        "errors": [{"record": n, "message": m} for n, m in report.errors]}
+                        "errors": [{"record": e["line"], "code": e["code"],
+                                    "params": e["params"], "message": e["message"]}
+                                   for e in report.skipped]}
             bar = TerminalBar()
             with Tracker(f"Importing works from {path.name}", terminal=bar) as tracker:
                 works = import_works(user, path, progress=lambda n: tracker.advance())
