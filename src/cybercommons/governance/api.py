@@ -22,6 +22,7 @@ from cybercommons.core import policy as core_policy
 from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, signed_in, viewer
 from cybercommons.core.lib.pagination import PageParams, paginate
 from cybercommons.governance import policy, queries, services
+from cybercommons.governance.kernel.decision_rules import Rule
 from cybercommons.governance.models import (
     Amendment,
     Ballot,
@@ -410,10 +411,24 @@ def _publication(request: HttpRequest, process: Process) -> dict[str, Any]:
     }
 
 
+def _with_organisation_names(result: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A one-organisation-one-vote tally with each part's organisation name beside its id
+    (null when it is no longer in the directory); other tallies as they are."""
+    if result.get("rule") != Rule.ONE_ORGANISATION_ONE_VOTE:
+        return result
+    return {**result, "parts": {key: {**part, "name": names.get(key)}
+                                for key, part in (result.get("parts") or {}).items()}}
+
+
 def _result(request: HttpRequest, decision: Decision) -> dict[str, Any]:
+    names = queries.organisation_names(viewer(request),
+                                       [decision.result, *decision.other_results.values()])
     return {
-        "rule": decision.rule, "outcome": decision.outcome, "result": decision.result,
-        "other_results": decision.other_results, "sha256": decision.sha256,
+        "rule": decision.rule, "outcome": decision.outcome,
+        "result": _with_organisation_names(decision.result, names),
+        "other_results": {rule: _with_organisation_names(result, names)
+                          for rule, result in decision.other_results.items()},
+        "sha256": decision.sha256,
         "version": decision.version.number if decision.version else None,
         "decided_at": decision.decided_at,
         "ballot_file_url": request.build_absolute_uri(

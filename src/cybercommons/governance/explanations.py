@@ -17,14 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from cybercommons.governance import queries
-from cybercommons.governance.kernel.decision_rules import Unit, WhyCode
-
-OUTCOME_LABELS: dict[str, Promise] = {
-    "adopted": gettext_lazy("adopted"), "rejected": gettext_lazy("rejected"),
-    "elected": gettext_lazy("elected"),
-    "tie": gettext_lazy("a tie, reported as such"),
-    "no_eligible_voters": gettext_lazy("no eligible voters"),
-}
+from cybercommons.governance.kernel.decision_rules import Rule, Unit, WhyCode
+from cybercommons.governance.outcomes import outcome_label
 
 UNIT_LABELS: dict[str, Promise] = {
     Unit.VOTERS: gettext_lazy("voters"),
@@ -46,6 +40,23 @@ def part_label(name: str) -> str:
     the two majorities of a compound rule."""
     labels: dict[str, Any] = {**queries.GROUP_LABELS, **queries.REGION_LABELS, **PART_LABELS}
     return str(labels.get(name, labels.get(name.replace("-", "_"), name)))
+
+
+def part_rows(result: Mapping[str, Any], organisation_names: Mapping[str, str]
+              ) -> list[tuple[str, str, str]]:
+    """The parts of a stored tally as (name, for, against) rows. Under one organisation,
+    one vote the parts are keyed by organisation id; ``organisation_names`` (see
+    ``queries.organisation_names``) gives the names the reader may see, and an
+    organisation without one is shown by its number."""
+    by_organisation = result.get("rule") == Rule.ONE_ORGANISATION_ONE_VOTE
+    rows = []
+    for key, part in (result.get("parts") or {}).items():
+        if by_organisation:
+            name = organisation_names.get(key) or _("Organisation no. %(id)s") % {"id": key}
+        else:
+            name = part_label(key)
+        rows.append((name, str(part["yes"]["fraction"]), str(part["no"]["fraction"])))
+    return rows
 
 
 def _weight(value: Any) -> str:
@@ -75,10 +86,9 @@ def _options(names: Any) -> str:
 def _all_parts(params: Mapping[str, Any]) -> str:
     pieces = []
     for part in params.get("parts", ()):
-        outcome = str(part.get("outcome", ""))
         pieces.append(_("%(part)s: %(outcome)s (%(why)s)") % {
             "part": part_label(str(part.get("part", ""))),
-            "outcome": str(OUTCOME_LABELS.get(outcome, outcome)),
+            "outcome": outcome_label(str(part.get("outcome", ""))),
             "why": explain(part.get("why")).rstrip(".")})
     return "; ".join(pieces) + "."
 

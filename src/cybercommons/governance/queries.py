@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,8 +12,10 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cybercommons.core import policy as core_policy
 from cybercommons.core.models import Country, Progress, StakeholderType, UNRegionalGroup
 from cybercommons.governance import policy, services
+from cybercommons.governance.kernel.decision_rules import Rule
 from cybercommons.governance.kernel.opinion_map import (
     GroupCountState,
     OpinionMapError,
@@ -211,6 +214,22 @@ def _breakdown(values: Any) -> list[tuple[str, int]]:
     counted = Counter(v or "" for v in values)
     labels = {**GROUP_LABELS, **REGION_LABELS, "": "Unknown"}
     return [(str(labels.get(k, k)), n) for k, n in counted.most_common()]
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+def organisation_names(viewer: policy.Viewer,
+                       results: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The names of the organisations whose ids key the parts of one-organisation-one-vote
+    tallies (see ``tallies.result_json``), as the viewer may see them: the kernel only knows
+    ids, readers know names. An organisation since deleted or hidden has no entry."""
+    ids = {key for result in results if result.get("rule") == Rule.ONE_ORGANISATION_ONE_VOTE
+           for key in result.get("parts") or {} if key.isdigit()}
+    if not ids:
+        return {}
+    found = core_policy.organisations(viewer).filter(pk__in=[int(i) for i in ids])
+    return {str(pk): name for pk, name in found.values_list("pk", "name")}
 
 
 # --- Country panel ----------------------------------------------------------------------

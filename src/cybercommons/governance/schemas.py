@@ -258,8 +258,12 @@ class OpinionMapOut(Schema):
 class ResultOut(Schema):
     rule: str
     outcome: str
-    result: dict[str, Any]
-    other_results: dict[str, Any]
+    result: dict[str, Any] = Field(description=(
+        "the tally under the consultation's rule; under one_organisation_one_vote its "
+        "parts are keyed by organisation id and each part also gives the organisation's "
+        "name (null when it is no longer in the directory)"))
+    other_results: dict[str, Any] = Field(description=(
+        "the tally under every rule on the same ballots, keyed by rule, in the same form"))
     sha256: str
     version: int | None
     decided_at: datetime

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from cybercommons.core.models import (
     UNRegionalGroup,
     User,
 )
-from cybercommons.governance import policy, tallies
+from cybercommons.governance import outcomes, policy, tallies
 from cybercommons.governance.kernel.decision_rules import BallotError
 from cybercommons.governance.models import (
     INDIVIDUAL,
@@ -195,7 +195,7 @@ def change_phase(actor: User, process: Process, phase: str, *, note: str = "") -
         events.publish("governance.process.phase_changed",
                        {"process": process.slug, "from": previous, "to": phase}, source=SOURCE)
         _notify(process, "phase_changed",
-                _("%(title)s is now in the %(phase)s phase.") % {
+                lambda: _("%(title)s is now in the %(phase)s phase.") % {
                     "title": process.title, "phase": Phase(phase).label},
                 reverse("governance:process", args=[process.slug]))
     return process
@@ -237,27 +237,41 @@ def participant_for(user: User, process: Process) -> Participant:
         return Participant.objects.get(process=process, user=user)
 
 
-def _notify(process: Process, kind: str, message: str, url: str) -> None:
+def _notify(process: Process, kind: str, message: Callable[[], str], url: str) -> None:
     """Store a notification for every participant and convenor, and e-mail them after
-    the commit (a failed mail never undoes the change)."""
+    the commit (a failed mail never undoes the change).
+
+    ``message`` makes the sentence in the active language; it is called once per language
+    of the recipients, so each reads it in their own (the site's language for those who
+    chose none), whoever caused the change.
+    """
     found: set[User | None] = {
         p.user for p in Participant.objects.filter(process=process, user__isnull=False)
         .select_related("user")}
     found |= {m.user for m in process.convenor.memberships.select_related("user")}
     users = {u for u in found if u is not None and u.is_active}
+    sentences: dict[str, str] = {}
+
+    def message_for(user: User) -> str:
+        language = user.language or settings.LANGUAGE_CODE
+        if language not in sentences:
+            with translation.override(language):
+                sentences[language] = message()
+        return sentences[language]
+
     Notification.objects.bulk_create(
-        [Notification(user=u, process=process, kind=kind, message=message, url=url)
+        [Notification(user=u, process=process, kind=kind, message=message_for(u), url=url)
          for u in users])
-    recipients = sorted(u.email for u in users if u.email)
-    if not recipients:
+    mails = sorted((u.email, message_for(u)) for u in users if u.email)
+    if not mails:
         return
 
     # Links in e-mail need the site's address; without one configured, the path is given.
     link = str(getattr(settings, "CYBERCOMMONS_SITE_URL", "")).rstrip("/") + url
 
     def send() -> None:
-        for address in recipients:
-            send_mail(process.title, f"{message}\n\n{link}", settings.DEFAULT_FROM_EMAIL,
+        for address, text in mails:
+            send_mail(process.title, f"{text}\n\n{link}", settings.DEFAULT_FROM_EMAIL,
                       [address], fail_silently=True)
 
     transaction.on_commit(send)
@@ -308,7 +322,7 @@ def _record_version(actor: User, process: Process, version: DraftVersion,
     events.publish("governance.version.created",
                    {"process": process.slug, "version": version.number}, source=SOURCE)
     _notify(process, "new_version",
-            _("Version %(number)d of %(title)s is available.") % {
+            lambda: _("Version %(number)d of %(title)s is available.") % {
                 "number": version.number, "title": process.title},
             reverse("governance:draft", args=[process.slug]) + f"?v={version.number}")
 
@@ -664,8 +678,7 @@ def publish_decision(actor: User, process: Process, *,
                            {"process": process.slug, "outcome": official.outcome.value,
                             "sha256": sha}, source=SOURCE)
             _notify(process, "decision",
-                    _("The result of %(title)s is published: %(outcome)s.") % {
-                        "title": process.title, "outcome": official.outcome.value},
+                    lambda: outcomes.decision_published(process.title, official.outcome.value),
                     reverse("governance:result", args=[process.slug]))
     except IntegrityError:  # another run stored the decision first
         raise Conflict(_("The result has already been published.")) from None

@@ -32,7 +32,7 @@ from cybercommons.core.lib.charts import csv_text, render_svg
 from cybercommons.core.models import Country, Organisation, Role
 from cybercommons.core.tasks import start_tracked
 from cybercommons.governance import charts, policy, queries, services
-from cybercommons.governance.explanations import OUTCOME_LABELS, part_label, result_why
+from cybercommons.governance.explanations import part_rows, result_why
 from cybercommons.governance.forms import (
     AmendmentDecisionForm,
     AmendmentForm,
@@ -59,6 +59,7 @@ from cybercommons.governance.models import (
     Translation,
     Vote,
 )
+from cybercommons.governance.outcomes import outcome_label
 from cybercommons.governance.rendering import diff_html, diff_stats, render_markdown
 
 
@@ -587,14 +588,13 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         labels = dict(DecisionRule.choices)
         others = [{**decision.other_results[r], "label": labels.get(r, r),
-                   "outcome_label": OUTCOME_LABELS.get(decision.other_results[r]["outcome"],
-                                                       decision.other_results[r]["outcome"]),
+                   "outcome_label": outcome_label(decision.other_results[r]["outcome"]),
                    "why_text": result_why(decision.other_results[r])}
                   for r in decision.other_results]
-        context["outcome_label"] = OUTCOME_LABELS.get(decision.outcome, decision.outcome)
+        context["outcome_label"] = outcome_label(decision.outcome)
         context["why_text"] = result_why(decision.result)
-        context["parts"] = [(part_label(name), part["yes"]["fraction"], part["no"]["fraction"])
-                            for name, part in decision.result.get("parts", {}).items()]
+        names = queries.organisation_names(request.user, [decision.result])
+        context["parts"] = part_rows(decision.result, names)
         context["others"] = others
         context["chart"] = render_svg(charts.rules_spec(others, decision.rule))
     return render(request, "governance/pages/result.html", context)
