@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 
 from cybercommons.exchange import queries, services
+from cybercommons.exchange.models import Visibility, Work, WorkStatus
 from cybercommons.exchange.services import TextInput
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +86,9 @@ def test_a_small_sample_and_few_candidates_still_answer_newest_first(cast, shelf
     found = queries.search(cast.outsider, queries.Filters(q="songs"))
     assert found.total_is_estimate
     assert 1 <= found.total <= 9
-    # The two newest matching works are the candidates; the newer is a draft, not shown.
-    assert list(found.works) == shelf[-1:]
+    # The two newest works the outsider may see are the candidates: the newer draft, which
+    # the outsider may not see, takes no candidate's place.
+    assert list(found.works) == shelf[:-3:-1]
 
 
 def test_the_page_says_about_and_the_api_flags_the_estimate(cast, shelf, monkeypatch):
@@ -105,3 +107,102 @@ def test_the_page_says_about_and_the_api_flags_the_estimate(cast, shelf, monkeyp
 def test_estimates_are_rounded_to_two_significant_digits():
     assert [queries.about(v) for v in (0, 7.4, 99, 123, 281_230, 1_049.9)] == [
         0, 7, 99, 120, 280_000, 1_000]
+
+
+def analyse() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE exchange_searchentry")
+
+
+@pytest.fixture
+def crowd(cast):  # type: ignore[no-untyped-def]
+    """Five Kenyan works with "songs", then eight newer ones from nowhere in particular."""
+    kenyan = [songs(cast, country="KE") for _ in range(5)]
+    for _ in range(8):
+        songs(cast)
+    analyse()
+    return kenyan
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_a_common_word_with_a_country_finds_every_work_of_that_country(cast, crowd,
+                                                                       monkeypatch, walk):
+    """The five newest matches are not Kenyan; the candidates are drawn from the Kenyan
+    works, so all five are listed, newest first, and counted."""
+    common(monkeypatch, walk=walk)
+    monkeypatch.setattr(queries, "CANDIDATES", 5)
+    found = queries.search(cast.outsider, queries.Filters(q="songs", country="KE"))
+    assert list(found.works) == crowd[::-1]
+    assert (found.total, found.total_is_estimate) == (5, True)
+    assert {f.value: f.count for f in found.facets["country"]} == {"KE": 5}
+    assert {f.value: f.count for f in found.facets["language"]} == {"en": 5}
+
+
+def test_a_small_sample_of_a_filtered_common_word_scales_from_the_filtered_works(
+        cast, crowd, monkeypatch):
+    """Three Kenyan texts are found after reading three of the 13 matching texts (the
+    Kenyan works are stored first): 3 works x 13 / 3 read = 13, the estimate of a sample
+    that happens to be all Kenyan; the sample never holds a work of another country."""
+    common(monkeypatch, sample=3)
+    found = queries.search(cast.outsider, queries.Filters(q="songs", country="KE"))
+    assert found.total == 13
+    assert {f.value for f in found.facets["country"]} == {"KE"}
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_page_two_of_a_filtered_common_word_holds_the_older_works(cast, crowd, monkeypatch,
+                                                                  walk):
+    common(monkeypatch, walk=walk)
+    monkeypatch.setattr(queries, "CANDIDATES", 5)
+    client = Client()
+    first = client.get("/api/v1/exchange/search",
+                       {"q": "songs", "country": "KE", "limit": 3}).json()
+    second = client.get("/api/v1/exchange/search", {"q": "songs", "country": "KE", "limit": 3,
+                                                    "cursor": first["next"]}).json()
+    assert [w["uuid"] for w in first["items"]] == [str(w.uuid) for w in crowd[:1:-1]]
+    assert [w["uuid"] for w in second["items"]] == [str(w.uuid) for w in crowd[1::-1]]
+    page = client.get("/exchange/", {"q": "songs", "country": "KE", "page": 1}).content.decode()
+    assert "About 5 works" in page
+    assert all(str(w.uuid) in page for w in crowd)
+
+
+def hidden_songs(cast):  # type: ignore[no-untyped-def]
+    """A members-only work and a held one, both Kenyan, with "songs"."""
+    private = songs(cast, country="KE")
+    held = songs(cast, country="KE")
+    Work.objects.filter(pk=private.pk).update(visibility=Visibility.ORGANISATION)
+    Work.objects.filter(pk=held.pk).update(status=WorkStatus.HELD)
+    return private, held
+
+
+def test_hidden_works_are_not_counted_nor_sampled_for_an_outsider(cast, monkeypatch):
+    """Two hidden works stored first, then three public ones, a sample of four texts: the
+    hidden texts take no place in it, so the outsider is told about the three public works
+    only (taken before the policy, the sample held two hidden works and said "about 2")."""
+    hidden_songs(cast)
+    public = [songs(cast) for _ in range(3)]
+    analyse()
+    common(monkeypatch, sample=4)
+    found = queries.search(cast.outsider, queries.Filters(q="songs"))
+    assert found.total == 3
+    assert list(found.works) == public[::-1]
+    assert found.facets["country"] == []
+    assert queries.search(cast.teammate, queries.Filters(q="songs")).total == 5
+    kenyan = queries.search(cast.outsider, queries.Filters(q="songs", country="KE"))
+    assert (kenyan.total, list(kenyan.works)) == (0, [])
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_a_hidden_work_does_not_change_what_an_outsider_is_told(cast, crowd, monkeypatch,
+                                                                walk):
+    common(monkeypatch, walk=walk)
+    before = queries.search(cast.outsider, queries.Filters(q="songs", country="KE"))
+    hidden_songs(cast)
+    analyse()
+    after = queries.search(cast.outsider, queries.Filters(q="songs", country="KE"))
+    assert after.total == before.total == 5
+    assert list(after.works) == list(before.works) == crowd[::-1]
+    assert [(f.value, f.count) for f in after.facets["country"]] == [("KE", 5)]
+    page = Client().get("/exchange/", {"q": "songs", "country": "KE"}).content.decode()
+    assert "About 5 works" in page

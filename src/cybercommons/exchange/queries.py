@@ -22,7 +22,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     When,
 )
@@ -93,13 +92,20 @@ FACET_SAMPLE = 10_000
 #: texts ("about 280,000 works") instead of read from every match, and its works are listed
 #: newest first by their id — the order in which works are created, so the same order as
 #: their creation time, but one an index walks without sorting. Up to WALK_FROM matching
-#: texts, the CANDIDATES newest matching works are read from the full-text index and
-#: filtered; beyond it, one work in twenty or more matches, and walking the works newest
-#: first, testing each, finds a page after a few dozen tests. (bench/exch_search.py)
+#: texts, the CANDIDATES newest matching works among those that pass the policy and the
+#: selected facets are read from the full-text index; beyond it, one work in twenty or more
+#: matches, and walking the works that pass, newest first, testing each, finds a page after
+#: a few dozen tests. The sample, too, holds only texts of works that pass, so a narrow
+#: facet lists and counts its own works, and hidden works take no place in it.
+#: Module constants so that tests lower them. (bench/exch_search.py)
 COMMON_MATCHES = 5_000
 WALK_FROM = 15_000
 CANDIDATES = 2_000
 ESTIMATE_SAMPLE = 2_000
+#: At most this many matching texts are read to find the sample's texts that pass.
+ESTIMATE_READ = 10_000
+#: Works tested by id in one query, when the matches of a common word are filtered.
+LOOKUP_CHUNK = 5_000
 
 
 def estimated_matches(terms: list[str]) -> int:
@@ -143,14 +149,73 @@ def _matches(terms: list[str]) -> tuple[str, list[Any]]:
     return f"WITH m AS {materialized}({sql}) ", params
 
 
-def _sample_work_ids(terms: list[str], size: int) -> tuple[list[int], int]:
-    """The works of the first `size` matching texts (in storage order) and how many texts
-    that was."""
+def _sample_passing(terms: list[str], passing: QuerySet[Work], size: int, read_at_most: int
+                    ) -> tuple[list[int], int, bool]:
+    """The works of the first `size` matching texts (in storage order) whose work passes
+    `passing` (the policy and the selected facets), found among at most `read_at_most`
+    matching texts; how many matching texts were read; and whether that was every match.
+
+    The policy and the facets are tested before a text takes a place in the sample, so
+    works the viewer may not see, or that the facets leave out, never do: when every match
+    was read, the sample is every passing match and counts them exactly. The bound on the
+    texts read keeps a narrow facet from reading every match of a very common word (one
+    country in twenty: 40,000 texts for 2,000 that pass).
+    """
     cte, params = _matches(terms)
     with connection.cursor() as cursor:
-        cursor.execute(f"{cte}SELECT work_id FROM m LIMIT {int(size)}", params)  # noqa: S608
-        rows = [row[0] for row in cursor.fetchall()]
-    return sorted(set(rows)), len(rows)
+        cursor.execute(f"{cte}SELECT work_id FROM m LIMIT {int(read_at_most)}", params)  # noqa: S608
+        window = [row[0] for row in cursor.fetchall()]
+    picked: list[int] = []
+    read = 0
+    # The first `size` texts suffice when (nearly) every work passes, as without facets;
+    # the works of the rest of the window are looked up only when they do not.
+    for part in (window[:size], window[size:]):
+        allowed = _passing_among(passing, part) if len(picked) < size else set()
+        for work_id in part:
+            if len(picked) == size:
+                break
+            read += 1
+            if work_id in allowed:
+                picked.append(work_id)
+    complete = len(window) < read_at_most and len(picked) < size
+    return sorted(set(picked)), read, complete
+
+
+def _passing_among(passing: QuerySet[Work], work_ids: Sequence[int]) -> set[int]:
+    """Which of `work_ids` pass, looked up by id in chunks: testing a few thousand works
+    by their key is cheaper than gathering every work that passes (all public works, when
+    no facet is selected) to join them with the matches (bench/exch_search.py)."""
+    allowed: set[int] = set()
+    unique = list(dict.fromkeys(work_ids))
+    for start in range(0, len(unique), LOOKUP_CHUNK):
+        chunk = unique[start:start + LOOKUP_CHUNK]
+        if connection.vendor == "postgresql":
+            # One array parameter: thousands of separate ones cost more to plan than to run.
+            listed = RawSQL('"exchange_work"."id" = ANY(%s::bigint[])', (chunk,),
+                            output_field=BooleanField())
+            allowed.update(passing.alias(listed=listed).filter(listed=True)
+                           .values_list("pk", flat=True))
+        else:
+            allowed.update(passing.filter(pk__in=chunk).values_list("pk", flat=True))
+    return allowed
+
+
+def _newest_passing(terms: list[str], passing: QuerySet[Work], limit: int) -> list[int]:
+    """The `limit` newest works with a text containing every term that pass `passing`: the
+    matching works are read newest first and tested a chunk at a time until enough pass,
+    so that a narrow facet still finds its works among a common word's matches."""
+    cte, params = _matches(terms)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{cte}SELECT DISTINCT work_id FROM m ORDER BY work_id DESC", params)  # noqa: S608
+        newest_first = [row[0] for row in cursor.fetchall()]
+    found: list[int] = []
+    for start in range(0, len(newest_first), LOOKUP_CHUNK):
+        chunk = newest_first[start:start + LOOKUP_CHUNK]
+        allowed = _passing_among(passing, chunk)
+        found.extend(work_id for work_id in chunk if work_id in allowed)
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 def _walk_match(terms: list[str]) -> Exists:
@@ -201,33 +266,18 @@ def _century_range(century: int) -> tuple[int, int]:
     return century * 100, 0 if century == -1 else century * 100 + 99
 
 
-def _matching_work_ids(terms: list[str], newest: int | None = None) -> list[int]:
+def _matching_work_ids(terms: list[str]) -> list[int]:
     """The works with a text containing every term, read once (for queries that are not
-    common, so at most some thousands), or only the `newest` of them."""
+    common, so at most some thousands)."""
     cte, params = _matches(terms)
-    limit = f" ORDER BY work_id DESC LIMIT {int(newest)}" if newest else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"{cte}SELECT DISTINCT work_id FROM m{limit}", params)  # noqa: S608
+        cursor.execute(f"{cte}SELECT DISTINCT work_id FROM m", params)  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
 
 
-def _filtered(viewer: policy.Viewer, filters: Filters, terms: list[str], *,
-              walk: bool = False, newest: int | None = None) -> QuerySet[Work]:
+def _passing(viewer: policy.Viewer, filters: Filters) -> QuerySet[Work]:
+    """The works the viewer may see that pass the selected facets, whatever the query."""
     qs = policy.works(viewer)
-    if terms and connection.vendor == "postgresql":
-        # Very common terms: walk the works newest first. Other terms: the matching works (or
-        # the newest of them) are read once and named, so every later query of the search
-        # reuses them and the planner knows how many there are.
-        qs = qs.filter(_walk_match(terms) if walk
-                       else Q(pk__in=_matching_work_ids(terms, newest)))
-    elif terms and newest:
-        sql, params = _entry_sql(terms)
-        newest_sql = f"SELECT work_id FROM ({sql}) AS m ORDER BY work_id DESC LIMIT {newest}"  # noqa: S608
-        qs = qs.filter(pk__in=RawSQL(newest_sql, params))  # noqa: S611
-    elif terms:
-        sql, params = matching_sql(terms)
-        # The SQL is fixed text; user input travels only as a bound parameter.
-        qs = qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
     if filters.language:
         qs = qs.filter(pk__in=WorkText.objects.filter(language=filters.language)
                        .values("work_id"))
@@ -241,6 +291,31 @@ def _filtered(viewer: policy.Viewer, filters: Filters, terms: list[str], *,
         low, high = _century_range(filters.century)
         qs = qs.filter(year_start__gte=low, year_start__lte=high)
     return qs
+
+
+def _filtered(viewer: policy.Viewer, filters: Filters, terms: list[str]) -> QuerySet[Work]:
+    """The works the viewer may see that match the terms and pass the selected facets."""
+    qs = _passing(viewer, filters)
+    if terms and connection.vendor == "postgresql":
+        # The matching works are read once and named, so every later query of the search
+        # reuses them and the planner knows how many there are.
+        qs = qs.filter(pk__in=_matching_work_ids(terms))
+    elif terms:
+        sql, params = matching_sql(terms)
+        # The SQL is fixed text; user input travels only as a bound parameter.
+        qs = qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+    return qs
+
+
+def _common_listing(viewer: policy.Viewer, filters: Filters, terms: list[str], *,
+                    walk: bool) -> QuerySet[Work]:
+    """The works a common query lists, newest first: walking the works that pass the policy
+    and the facets (PostgreSQL, very common terms), or the CANDIDATES newest matching works
+    among those that pass them."""
+    passing = _passing(viewer, filters)
+    if walk:
+        return passing.filter(_walk_match(terms))
+    return passing.filter(pk__in=_newest_passing(terms, passing, CANDIDATES))
 
 
 def facets(qs: QuerySet[Work]) -> dict[str, list[Facet]]:
@@ -346,20 +421,22 @@ def search(viewer: policy.Viewer, filters: Filters, *, with_facets: bool = True)
 def _common_search(viewer: policy.Viewer, filters: Filters, terms: list[str], texts: int, *,
                    with_facets: bool) -> SearchResults:
     # SQLite, which does not walk, lists the newest candidates in both cases.
-    listed = _filtered(viewer, filters, terms, walk=texts > WALK_FROM, newest=CANDIDATES)
+    walk = texts > WALK_FROM and connection.vendor == "postgresql"
+    listed = _common_listing(viewer, filters, terms, walk=walk)
     results = SearchResults(_with_texts(listed.order_by("-pk")), terms, total_is_exact=False,
                             total_is_estimate=True, order_key="-pk")
-    sampled_works, sampled_texts = _sample_work_ids(terms, ESTIMATE_SAMPLE)
-    # The same filters (policy included) on the sampled works: the share that passes, per
-    # matching text, scales the estimated number of matching texts to works.
-    passing = _filtered(viewer, filters, []).filter(pk__in=sampled_works)
-    counts = facets(passing) if with_facets else {}
-    kept = sum(f.count for f in counts["kind"]) if with_facets else passing.count()
-    scale = texts / max(sampled_texts, 1)
-    results.total = about(kept * scale)
+    # The sample is drawn from the works that pass the policy and the facets: the share of
+    # the matching texts read that pass scales the estimated number of matching texts to
+    # works; when every match was read, the sample holds them all and the count is exact.
+    sampled, read, complete = _sample_passing(terms, _passing(viewer, filters),
+                                              ESTIMATE_SAMPLE, ESTIMATE_READ)
+    sample = Work.objects.filter(pk__in=sampled)
+    counts = facets(sample) if with_facets else {}
+    scale = 1.0 if complete else max(texts, read) / max(read, 1)
+    results.total = about(len(sampled) * scale)
     if with_facets:
-        ratio = results.total / kept if kept else 0.0
-        results.facets = {name: [Facet(f.value, f.label, about(f.count * ratio)) for f in items]
+        results.facets = {name: [Facet(f.value, f.label, about(f.count * scale))
+                                 for f in items]
                           for name, items in counts.items()}
         results.facets_sampled = True
     return results
