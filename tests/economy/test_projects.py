@@ -107,7 +107,7 @@ def test_funders_are_ranked_for_a_project_with_the_reasons(market, cast):
     assert not worst.eligible
     assert Message("match.funder_funds_regions", {"regions": ["M49:2"]}) in best.reasons
     assert Message("match.funder_not_in_country", {"country": "KE"}) in worst.reasons
-    assert "does not fund in KE" in explanations.render(worst.reasons[0])
+    assert "does not fund in Kenya" in explanations.render(worst.reasons[0])
     # geography 0.8 (region) x 0.30 + sector 1 x 0.25 + SDG 1 x 0.15 + ticket 1 x 0.20
     # + any funder type 1 x 0.10
     assert best.score == pytest.approx(100 * (0.8 * 0.3 + 0.25 + 0.15 + 0.2 + 0.1))

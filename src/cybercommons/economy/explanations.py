@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
+from cybercommons.core.countries import area_name, localized_name
+from cybercommons.core.models import Country, IncomeGroup
 from cybercommons.economy.kernel.messages import Message
 from cybercommons.economy.models import FunderType
 
@@ -132,6 +134,31 @@ def money(amount: float | None) -> str:
     return _("US$%(amount)s") % {"amount": number_format(round(amount))}
 
 
+# The peer groups a project or funder may name besides M49 areas (services.REGION).
+_GROUP_NAMES = {
+    "LDC": gettext_noop("Least developed countries"),
+    "LLDC": gettext_noop("Landlocked developing countries"),
+    "SIDS": gettext_noop("Small island developing states"),
+}
+_INCOME_CODES = {"LIC": IncomeGroup.LOW, "LMC": IncomeGroup.LOWER_MIDDLE,
+                 "UMC": IncomeGroup.UPPER_MIDDLE, "HIC": IncomeGroup.HIGH}
+
+
+def place_name(code: str) -> str:
+    """A country (ISO alpha-2), M49 area (``M49:2``) or group code as a name in the active
+    language; a code with no name is shown as it is, never dropped."""
+    if code.startswith("M49:") and code[4:].isdigit():
+        return area_name(f"{int(code[4:]):03d}") or code
+    if code in _GROUP_NAMES:
+        return _(_GROUP_NAMES[code])
+    if code in _INCOME_CODES:
+        return str(_INCOME_CODES[code].label)
+    if len(code) != 2 or not code.isalpha():
+        return code
+    country = Country.objects.filter(pk=code.upper()).only("code", "name").first()
+    return localized_name(country, get_language() or "en") if country else code
+
+
 def _funder_type(code: str) -> str:
     try:
         return str(FunderType(code).label).lower()
@@ -167,6 +194,11 @@ PREPARE: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
                                          "minimum": money(p["minimum_usd"]),
                                          "maximum": money(p["maximum_usd"])},
     "match.project_seeks_type": lambda p: {"funder_type": _funder_type(p["funder_type"])},
+    "match.funder_excludes_country": lambda p: {"country": place_name(p["country"])},
+    "match.funder_funds_country": lambda p: {"country": place_name(p["country"])},
+    "match.funder_not_in_country": lambda p: {"country": place_name(p["country"])},
+    "match.funder_funds_regions": lambda p: {
+        "regions": _listed(place_name(code) for code in p["regions"])},
     "match.project_does_not_seek_type": lambda p: {
         "funder_type": _funder_type(p["funder_type"])},
     # Pillar names of the built-in indices are in the catalogues (labels.py).
