@@ -97,30 +97,27 @@ def _random_key_constraints() -> list[tuple[Any, Any, str]]:
     return out
 
 
+def _alter(items: list[tuple[Any, Any, str]], action: str) -> None:
+    """Run the schema editor's ``add_…`` or ``remove_…`` (``action``) for each item's kind."""
+    from django.db import connection
+
+    with connection.schema_editor() as editor:
+        for model, item, kind in items:
+            getattr(editor, f"{action}_{kind}")(model, item)
+
+
 def _drop_random_key_indexes() -> list[tuple[Any, Any, str]]:
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return []  # SQLite keeps unique constraints inside the table definition
     dropped = _random_key_constraints()
-    with connection.schema_editor() as editor:
-        for model, item, kind in dropped:
-            if kind == "constraint":
-                editor.remove_constraint(model, item)
-            else:
-                editor.remove_index(model, item)
+    _alter(dropped, "remove")
     return dropped
 
 
 def _restore_indexes(dropped: list[tuple[Any, Any, str]]) -> None:
-    from django.db import connection
-
-    with connection.schema_editor() as editor:
-        for model, item, kind in dropped:
-            if kind == "constraint":
-                editor.add_constraint(model, item)
-            else:
-                editor.add_index(model, item)
+    _alter(dropped, "add")
 
 
 def fill_rows(collection: Any, owner_id: int, actor_id: int, objects: list[dict[str, Any]],

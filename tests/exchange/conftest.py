@@ -1,9 +1,11 @@
 """Fixtures of the exchange tests: a cast (editor, member, outsider, moderator), settings
-for federation addresses and media in a temporary folder, and drawn test images."""
+for federation addresses and media in a temporary folder, drawn test images, a live peer
+server, and signed-in clients sending JSON."""
 
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 if TYPE_CHECKING:
+    from django.test import Client
+
     from cybercommons.core.models import Organisation, User
 
 # Django is imported inside the fixtures: the kernel tests in this folder run without it.
@@ -96,6 +100,30 @@ def drawn_image(seed: int = 1, size: int = 256, fmt: str = "PNG") -> bytes:
 @pytest.fixture
 def image_bytes() -> bytes:
     return drawn_image()
+
+
+@pytest.fixture
+def peer():  # type: ignore[no-untyped-def]
+    """Another ActivityPub server, live on loopback for the length of a test."""
+    from tests.exchange.peer import Peer
+
+    server = Peer().start()
+    yield server
+    server.stop()
+
+
+def as_user(user: User) -> Client:
+    """A test client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def body(data: object) -> dict[str, str]:
+    """The keyword arguments of a test client call that sends `data` as a JSON body."""
+    return {"data": json.dumps(data), "content_type": "application/json"}
 
 
 _KEY_POOL: list[tuple[str, str]] = []

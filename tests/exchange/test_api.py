@@ -10,20 +10,10 @@ from django.test import Client
 from cybercommons.exchange import services
 from cybercommons.exchange.kernel import pdq
 from cybercommons.exchange.services import TextInput
-from tests.exchange.conftest import drawn_image
+from tests.exchange.conftest import as_user, body, drawn_image
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/exchange"
-
-
-def as_user(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def body(data: dict) -> dict:  # type: ignore[type-arg]
-    return {"data": json.dumps(data), "content_type": "application/json"}
 
 
 def new_work(payload_extra: dict | None = None) -> dict:  # type: ignore[type-arg]

@@ -5,8 +5,6 @@ exhibition's actor. Each has its outsider."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.test import Client
 
@@ -15,20 +13,10 @@ from cybercommons.exchange import services
 from cybercommons.exchange.federation import inbound, outbound
 from cybercommons.exchange.models import Exhibition, Follower, FollowState
 from cybercommons.exchange.services import ExchangeAction, TextInput
-from tests.exchange.peer import Peer
+from tests.exchange.conftest import as_user, body
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/exchange"
-
-
-def as_user(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def body(data: object) -> dict:  # type: ignore[type-arg]
-    return {"data": json.dumps(data), "content_type": "application/json"}
 
 
 def tour(cast, *, publish: bool = True) -> Exhibition:  # type: ignore[no-untyped-def]
@@ -235,13 +223,6 @@ def test_members_and_outsiders_cannot_move_items_nor_see_a_draft(cast):
 
 
 # ---- follow requests ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def peer():  # type: ignore[no-untyped-def]
-    server = Peer().start()
-    yield server
-    server.stop()
 
 
 def ask_to_follow(cast, peer, username: str) -> Follower:  # type: ignore[no-untyped-def]

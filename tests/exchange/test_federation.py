@@ -31,13 +31,6 @@ INBOX = "http://testserver/ap/actors/museum-of-sound/inbox"
 SHARED = "http://testserver/ap/inbox"
 
 
-@pytest.fixture
-def peer():  # type: ignore[no-untyped-def]
-    server = Peer().start()
-    yield server
-    server.stop()
-
-
 def post(client: Client, peer: Peer, url: str, activity: dict, **kwargs) -> int:  # type: ignore[type-arg]
     body, headers = peer.signed(url, activity, **kwargs)
     path = url.removeprefix("http://testserver")

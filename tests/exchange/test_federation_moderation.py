@@ -13,17 +13,9 @@ from cybercommons.exchange import services
 from cybercommons.exchange.federation import inbound, outbound
 from cybercommons.exchange.models import Follower, Following, FollowState
 from cybercommons.exchange.services import ExchangeAction
-from tests.exchange.peer import Peer
 
 pytestmark = pytest.mark.django_db
 INBOX = "http://testserver/ap/actors/museum-of-sound/inbox"
-
-
-@pytest.fixture
-def peer():  # type: ignore[no-untyped-def]
-    server = Peer().start()
-    yield server
-    server.stop()
 
 
 def login(user) -> Client:  # type: ignore[no-untyped-def]

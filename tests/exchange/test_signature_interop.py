@@ -286,13 +286,6 @@ def test_what_our_outbox_really_sends_verifies_with_both_libraries(cast) -> None
 # ---- end to end: the shared inbox of a live server ---------------------------------------
 
 
-@pytest.fixture
-def peer():  # type: ignore[no-untyped-def]
-    server = Peer().start()
-    yield server
-    server.stop()
-
-
 def _follow(peer: Peer, site: str) -> bytes:
     return json.dumps(peer.activity("Follow", site + "/ap/actors/museum-of-sound")).encode()
 

@@ -19,7 +19,7 @@ from cybercommons.governance.kernel.decision_rules import (
     equal_stakeholder_groups,
     instant_runoff,
 )
-from cybercommons.governance.models import DecisionRule, Phase, Process
+from cybercommons.governance.models import Decision, DecisionRule, Phase, Process
 from tests.governance.conftest import Cast
 
 SPLIT = [Ballot("a", stakeholder_group="government", choice="yes"),
@@ -66,13 +66,20 @@ def test_a_result_stored_before_the_codes_shows_its_sentence_and_an_unknown_code
     assert explain({"code": "for_and_against", "params": {}}) == "for_and_against"
 
 
-@pytest.mark.django_db
-def test_the_result_page_explains_every_rule_in_words(
-        make_process: Callable[..., Process], cast: Cast) -> None:
+def _split_double_majority(make_process: Callable[..., Process],
+                           cast: Cast) -> tuple[Process, Decision]:
+    """A double-majority consultation published with one yes (a government) and one
+    sustained objection (a company): every part of the result has a reason to explain."""
     process = make_process(Phase.DECISION, decision_rule=DecisionRule.DOUBLE_MAJORITY)
     services.cast_ballot(cast.government, process, choice="yes")
     services.cast_ballot(cast.company, process, choice="no", reason="Too costly.")
-    services.publish_decision(cast.convenor, process)
+    return process, services.publish_decision(cast.convenor, process)
+
+
+@pytest.mark.django_db
+def test_the_result_page_explains_every_rule_in_words(
+        make_process: Callable[..., Process], cast: Cast) -> None:
+    process, _decision = _split_double_majority(make_process, cast)
     page = Client().get(f"/governance/{process.slug}/result/").content.decode()
     assert "Participants from LDCs, LLDCs and SIDS: " in page
     assert "1 sustained objection with a reason." in page
@@ -128,10 +135,7 @@ def test_every_reason_reads_as_a_sentence_in_all_six_languages(code: WhyCode) ->
 @pytest.mark.django_db
 def test_the_result_page_explains_the_result_in_each_language(
         make_process: Callable[..., Process], cast: Cast) -> None:
-    process = make_process(Phase.DECISION, decision_rule=DecisionRule.DOUBLE_MAJORITY)
-    services.cast_ballot(cast.government, process, choice="yes")
-    services.cast_ballot(cast.company, process, choice="no", reason="Too costly.")
-    decision = services.publish_decision(cast.convenor, process)
+    process, decision = _split_double_majority(make_process, cast)
     reasons = [decision.result["why"], *(r["why"] for r in decision.other_results.values())]
     with translation.override("en"):
         english = {explain(why) for why in reasons}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cybercommons.core.countries import area_name, localized_name
 from cybercommons.core.models import Country, IncomeGroup
+from cybercommons.economy import queries
 from cybercommons.economy.kernel.messages import Message
 from cybercommons.economy.models import FunderType
 
@@ -140,8 +141,8 @@ _GROUP_NAMES = {
     "LLDC": gettext_noop("Landlocked developing countries"),
     "SIDS": gettext_noop("Small island developing states"),
 }
-_INCOME_CODES = {"LIC": IncomeGroup.LOW, "LMC": IncomeGroup.LOWER_MIDDLE,
-                 "UMC": IncomeGroup.UPPER_MIDDLE, "HIC": IncomeGroup.HIGH}
+# The income-group codes used in matching (queries.INCOME_CODES), back to the group.
+_INCOME_CODES = {code: IncomeGroup(group) for group, code in queries.INCOME_CODES.items()}
 
 
 def place_name(code: str) -> str:

@@ -192,6 +192,13 @@ def report_work(request: HttpRequest, payload: ReportIn,
 # --- Exhibitions ---------------------------------------------------------------------------
 
 
+def _visible_exhibition(request: HttpRequest, slug: str) -> Exhibition:
+    found = queries.exhibition(viewer(request), slug)
+    if found is None:
+        raise Http404(_("No such exhibition."))
+    return found
+
+
 def _exhibition_out(request: HttpRequest, found: Exhibition) -> Exhibition:
     found.visible_items = queries.exhibition_items(viewer(request), found)  # type: ignore[attr-defined]
     return found
@@ -210,10 +217,7 @@ def list_exhibitions(request: HttpRequest, response: HttpResponse,
             openapi_extra=PUBLIC_OPENAPI, operation_id="exchange_exhibitions_get",
             summary="One exhibition with its ordered items")
 def get_exhibition(request: HttpRequest, slug: str = Path(..., pattern=SLUG)) -> Exhibition:
-    found = queries.exhibition(viewer(request), slug)
-    if found is None:
-        raise Http404(_("No such exhibition."))
-    return _exhibition_out(request, found)
+    return _exhibition_out(request, _visible_exhibition(request, slug))
 
 
 @router.put("/exhibitions", response=ExhibitionOut, auth=SIGNED_IN,
@@ -225,13 +229,6 @@ def save_exhibition(request: HttpRequest, payload: ExhibitionIn) -> Exhibition:
     organisation = _organisation(data.pop("organisation"))
     found = services.save_exhibition(signed_in(request), organisation, **data)
     return _exhibition_out(request, found)
-
-
-def _visible_exhibition(request: HttpRequest, slug: str) -> Exhibition:
-    found = queries.exhibition(viewer(request), slug)
-    if found is None:
-        raise Http404(_("No such exhibition."))
-    return found
 
 
 @router.get("/exhibitions/{slug}/translations", response=list[ExhibitionLanguageOut],

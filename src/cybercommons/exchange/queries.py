@@ -126,15 +126,20 @@ def estimated_matches(terms: list[str]) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _entry_sql(terms: list[str]) -> tuple[str, list[Any]]:
-    """SQL selecting (id, work_id) of the search entries that contain every term."""
+def _entry_sql(terms: list[str], columns: tuple[str, ...] = ("id", "work_id")
+               ) -> tuple[str, list[Any]]:
+    """SQL selecting `columns` of the search entries that contain every term (any language).
+
+    SQLite answers from the FTS5 table, PostgreSQL from the GIN index on the tsvector of the
+    same terms; both use the kernel's terms so that queries meet documents on equal terms.
+    """
     if connection.vendor == "postgresql":
-        return ("SELECT id, work_id FROM exchange_searchentry WHERE "
+        return (f"SELECT {', '.join(columns)} FROM exchange_searchentry WHERE "  # noqa: S608
                 "to_tsvector('simple'::regconfig, terms) @@ "
                 "plainto_tsquery('simple'::regconfig, %s)", [" ".join(terms)])
-    return ("SELECT f.rowid AS id, e.work_id FROM exchange_search_fts f JOIN "
-            "exchange_searchentry e ON e.id = f.rowid WHERE exchange_search_fts MATCH %s",
-            [text_kernel.fts5_match_expression(terms)])
+    return (f"SELECT {', '.join('e.' + name for name in columns)} "  # noqa: S608
+            "FROM exchange_search_fts f JOIN exchange_searchentry e ON e.id = f.rowid "
+            "WHERE exchange_search_fts MATCH %s", [text_kernel.fts5_match_expression(terms)])
 
 
 def _matches(terms: list[str]) -> tuple[str, list[Any]]:
@@ -245,18 +250,8 @@ def about(value: float) -> int:
 
 
 def matching_sql(terms: list[str]) -> tuple[str, list[Any]]:
-    """SQL selecting the ids of works with a text that contains every term (any language).
-
-    SQLite answers from the FTS5 table, PostgreSQL from the GIN index on the tsvector of the
-    same terms; both use the kernel's terms so that queries meet documents on equal terms.
-    """
-    if connection.vendor == "postgresql":
-        return ("SELECT work_id FROM exchange_searchentry WHERE "
-                "to_tsvector('simple'::regconfig, terms) @@ "
-                "plainto_tsquery('simple'::regconfig, %s)", [" ".join(terms)])
-    return ("SELECT e.work_id FROM exchange_search_fts f JOIN exchange_searchentry e "
-            "ON e.id = f.rowid WHERE exchange_search_fts MATCH %s",
-            [text_kernel.fts5_match_expression(terms)])
+    """SQL selecting the ids of works with a text that contains every term (any language)."""
+    return _entry_sql(terms, ("work_id",))
 
 
 def _century_range(century: int) -> tuple[int, int]:
@@ -464,9 +459,7 @@ def matched_languages(work_ids: list[int], terms: list[str]) -> dict[int, list[s
         # Test the page's few texts one by one rather than read every match of the terms.
         rows = rows.filter(_text_test(terms))
     else:
-        sql, params = matching_sql(terms)
-        sql = sql.replace("SELECT e.work_id", "SELECT e.id")
-        rows = rows.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+        rows = rows.filter(pk__in=RawSQL(*_entry_sql(terms, ("id",))))  # noqa: S611
     found: dict[int, list[str]] = {}
     for work_id, language in rows.values_list("work_id", "language"):
         found.setdefault(work_id, []).append(language)

@@ -23,6 +23,7 @@ from cybercommons.exchange.models import (
 )
 
 Short = Annotated[str, StringConstraints(max_length=300, pattern=r"^[^\x00]*$")]
+Translator = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
 
 
 class TextOut(Schema):
@@ -147,7 +148,7 @@ class TextIn(BodySchema):
     language: Annotated[str, StringConstraints(max_length=10)]
     title: Short
     description: PlainText = ""
-    translator: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")] = ""
+    translator: Translator = ""
 
 
 class WorkIn(BodySchema):
@@ -289,7 +290,7 @@ class NarrativeIn(BodySchema):
 class ExhibitionTranslationIn(BodySchema):
     title: Short
     introduction: PlainText = ""
-    translator: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")] = Field(
+    translator: Translator = Field(
         "", description="who translated it (required except for the primary language); for a "
                         "machine translation, the engine")
     is_machine_translation: bool = False
@@ -317,13 +318,11 @@ class FollowRequestOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj: Follower) -> str | None:
-        return obj.actor.organisation.slug if obj.actor.organisation_id and \
-            obj.actor.organisation else None
+        return obj.actor.organisation.slug if obj.actor.organisation else None
 
     @staticmethod
     def resolve_exhibition(obj: Follower) -> str | None:
-        return obj.actor.exhibition.slug if obj.actor.exhibition_id and \
-            obj.actor.exhibition else None
+        return obj.actor.exhibition.slug if obj.actor.exhibition else None
 
     @staticmethod
     def resolve_remote(obj: Follower) -> str:

@@ -604,6 +604,11 @@ class _Superseded(Exception):
     """Another request restarted the same failed publication first."""
 
 
+def publication_label(process: Process) -> str:
+    """What the publication's progress record is called, in the active language."""
+    return _("Publishing the result of %(title)s") % {"title": process.title}
+
+
 def request_publication(actor: User, process: Process) -> Publication:
     """Have the result tallied and published in the background (convenors); voting closes
     while the tally runs. Asking again while it waits or runs returns the same request, so
@@ -616,7 +621,7 @@ def request_publication(actor: User, process: Process) -> Publication:
     existing = Publication.objects.filter(process=process).first()
     if existing is not None and _running(existing):
         return existing
-    label = _("Publishing the result of %(title)s") % {"title": process.title}
+    label = publication_label(process)
     try:
         # The task is enqueued when this block commits, never for a request that lost.
         with transaction.atomic():

@@ -56,8 +56,8 @@ def publish_decision_task(progress_key: str, process_id: int, user_id: int) -> s
     user = User.objects.get(pk=user_id)
     process = Process.objects.get(pk=process_id)
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        tracker = Tracker(_("Publishing the result of %(title)s") % {"title": process.title},
-                          key=progress_key, owner=user, total=len(STEPS), min_interval=0)
+        tracker = Tracker(services.publication_label(process), key=progress_key, owner=user,
+                          total=len(STEPS), min_interval=0)
 
         def report(step: services.PublishStep) -> None:
             tracker.done = STEPS.index(step)

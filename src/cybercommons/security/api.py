@@ -148,9 +148,7 @@ def start_import(request: HttpRequest, response: HttpResponse, collection_id: st
                  payload: UrlImportIn) -> Status:
     job = start_url_import(signed_in(request), _collection(request, collection_id),
                            payload.kind, payload.url)
-    namespace = request.resolver_match.namespace if request.resolver_match else ""
-    response["Location"] = reverse(f"{namespace}:security_imports_get" if namespace
-                                   else "security_imports_get", args=[str(job.pk)])
+    response["Location"] = reverse("api-1.0.0:security_imports_get", args=[str(job.pk)])
     return Status(202, job)
 
 

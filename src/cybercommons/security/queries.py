@@ -10,6 +10,7 @@ the same number of index entries as the first.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,8 +115,6 @@ def collection_for(viewer: policy.Viewer, root_slug: str, key: str) -> Collectio
     """A collection by id or alias, if the viewer may read or write it (else ``None``)."""
     qs = policy.visible_collections(viewer).filter(api_root__slug=root_slug)
     try:
-        import uuid
-
         return qs.filter(pk=uuid.UUID(key)).first()
     except ValueError:
         return qs.filter(alias=key).first() if key else None
@@ -141,8 +140,6 @@ def search_objects(viewer: policy.Viewer, *, q: str = "", type: str = "", label:
             qs = qs.none()
     if collection:
         try:
-            import uuid
-
             qs = qs.filter(collection_id=uuid.UUID(collection))
         except ValueError:
             qs = qs.none()
@@ -191,8 +188,6 @@ def url_imports(viewer: policy.Viewer) -> QuerySet[UrlImport]:
 def url_import(viewer: policy.Viewer, key: object) -> UrlImport | None:
     """One import by URL, if the viewer may follow it (else ``None``, as if unknown)."""
     try:
-        import uuid
-
         pk = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
     except ValueError:
         return None

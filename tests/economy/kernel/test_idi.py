@@ -1,5 +1,8 @@
 """The ICT Development Index 2023 method, checked by hand on sample countries."""
 
+from collections.abc import Iterable
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -114,22 +117,34 @@ def test_the_open_connectivity_index_is_a_sound_definition():
     assert breakdown.score == pytest.approx((50 + 250 / 3) / 2)
 
 
+def _country_observations(root: Path, gapminder_files: Iterable[Path],
+                          sdg_files: Iterable[Path]) -> list[Observation]:
+    """The country rows of Gapminder datapoint files (named by Gapminder's own geo codes)
+    and of UN SDG series files, under the shared ``digital_indicators`` folder ``root``."""
+    iso3 = load_gapminder_iso3(root / "gapminder_systema_globalis"
+                               / "ddf--entities--geo--country.csv")
+    observations: list[Observation] = []
+    for path in gapminder_files:
+        observations += collect(read_ddf_datapoints(path, gapminder_iso3=iso3)).countries
+    for path in sdg_files:
+        observations += collect(read_ddf_datapoints(path)).countries
+    return observations
+
+
 @pytest.mark.realdata
 def test_kenya_2018_on_the_open_data_index_matches_a_hand_calculation(shared_data):
     root = shared_data / "digital_indicators"
-    gapminder = root / "gapminder_systema_globalis"
-    iso3 = load_gapminder_iso3(gapminder / "ddf--entities--geo--country.csv")
-    observations = []
-    for name in (
-        "internet_users",
-        "broadband_subscribers_per_100_people",
-        "cell_phones_per_100_people",
-    ):
-        path = next((gapminder / "datapoints").glob(f"ddf--datapoints--{name}--*.csv"))
-        observations += collect(read_ddf_datapoints(path, gapminder_iso3=iso3)).countries
-    for name in ("it_mob_3gntwk", "it_mob_4gntwk"):
-        path = next((root / "un_sdg_ict_series").glob(f"ddf--datapoints--{name}--*.csv"))
-        observations += collect(read_ddf_datapoints(path)).countries
+    gapminder = root / "gapminder_systema_globalis" / "datapoints"
+    observations = _country_observations(
+        root,
+        [next(gapminder.glob(f"ddf--datapoints--{name}--*.csv")) for name in (
+            "internet_users",
+            "broadband_subscribers_per_100_people",
+            "cell_phones_per_100_people",
+        )],
+        [next((root / "un_sdg_ict_series").glob(f"ddf--datapoints--{name}--*.csv"))
+         for name in ("it_mob_3gntwk", "it_mob_4gntwk")],
+    )
     panel = Panel.from_observations(observations, OPEN_CONNECTIVITY_INDEX)
     result = compute_index(OPEN_CONNECTIVITY_INDEX, panel)
     raw = dict(
@@ -161,13 +176,11 @@ def test_the_shared_files_give_no_country_an_idi_and_say_which_series_are_missin
     # Every file of the shared indicator folders that feeds an IDI indicator (through the
     # aliases): Internet use, 3G and 4G coverage, mobile-phone ownership.
     root = shared_data / "digital_indicators"
-    gapminder = root / "gapminder_systema_globalis"
-    iso3 = load_gapminder_iso3(gapminder / "ddf--entities--geo--country.csv")
-    observations = []
-    for path in sorted((gapminder / "datapoints").glob("*.csv")):
-        observations += collect(read_ddf_datapoints(path, gapminder_iso3=iso3)).countries
-    for path in sorted((root / "un_sdg_ict_series").glob("ddf--datapoints--*.csv")):
-        observations += collect(read_ddf_datapoints(path)).countries
+    observations = _country_observations(
+        root,
+        sorted((root / "gapminder_systema_globalis" / "datapoints").glob("*.csv")),
+        sorted((root / "un_sdg_ict_series").glob("ddf--datapoints--*.csv")),
+    )
     panel = Panel.from_observations(observations, IDI_2023)
     result = compute_index(IDI_2023, panel)
     with_data = {code for column, code in enumerate(panel.indicators)

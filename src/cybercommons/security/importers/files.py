@@ -143,11 +143,14 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
         report.duplicates += unchanged
         return _report(services.add_python_objects(actor, collection, fresh,
                                                    record_status=False), report)
-    raise ServiceError(_("Unknown format %(kind)s: use stix, misp or csv.") % {"kind": kind},
-                       field="kind")
+    raise _unknown_format(kind)
 
 
-URL_KINDS = KINDS
+def _unknown_format(kind: str) -> ServiceError:
+    return ServiceError(_("Unknown format %(kind)s: use stix, misp or csv.") % {"kind": kind},
+                        field="kind")
+
+
 _ACCEPT = {"stix": "application/stix+json, application/json",
            "misp": "application/json", "csv": "text/csv, text/plain"}
 
@@ -167,9 +170,8 @@ def check_url_import(actor: User, collection: Collection, kind: str, url: str) -
     the wrong form, or an actor without the write right (checked before anything is
     fetched, so the server connects nowhere on behalf of someone who could not store the
     result)."""
-    if kind not in URL_KINDS:
-        raise ServiceError(_("Unknown format %(kind)s: use stix, misp or csv.") % {"kind": kind},
-                           field="kind")
+    if kind not in KINDS:
+        raise _unknown_format(kind)
     if not policy.can_write(actor, collection):
         raise policy.PermissionDenied(_("You may not add objects to this collection."))
     url_fetch.check_url(url)
