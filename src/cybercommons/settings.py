@@ -144,6 +144,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
+# A thread per process copies SQLite's log back into the database file, so that commits
+# do not wait for it (core/sqlite_checkpoints.py); milliseconds between looks at the log.
+SQLITE_BACKGROUND_CHECKPOINTS = env_bool("SQLITE_BACKGROUND_CHECKPOINTS", True)
+SQLITE_CHECKPOINT_INTERVAL_MS = env_int("SQLITE_CHECKPOINT_INTERVAL_MS", 200, 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (lock-outs and rate limits share it across processes when it is Redis) -------

@@ -4,11 +4,16 @@ A TAXII envelope carries up to thousands of objects; building a model instance a
 ORM expression per value costs more than validating them. These statements do the same
 work as ``bulk_create`` and an ``__in`` lookup, with the values adapted as the database
 backend's own operations adapt them, so SQLite and PostgreSQL store identical data.
+
+On PostgreSQL rows go in by ``COPY … FROM STDIN``: Django's cursors bind parameters on
+the client, so ``executemany`` sends one INSERT statement per row, and the server parses
+and plans each of them; ``COPY`` streams all rows to one statement, which costs the server
+about half the CPU and psycopg's C row formatter less than building the statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
@@ -110,14 +115,33 @@ def insert(rows: Sequence[dict[str, Any]]) -> None:
                     adapted[value] = adapt(value)
                 record[position] = adapted[value]
         values.append(record)
+    if connection.vendor == "postgresql":
+        _copy(_table(), INSERT_COLUMNS, values)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(values), _INSERT_BATCH):
             cursor.executemany(sql, values[start:start + _INSERT_BATCH])
 
 
+def _copy(table: str, columns: Sequence[str], values: Iterable[Sequence[Any]]) -> None:
+    """Stream rows into ``table`` with PostgreSQL's ``COPY``, through psycopg's cursor.
+
+    Django's cursor wrapper has no ``copy``; the statement still runs on Django's
+    connection, inside the caller's transaction.
+    """
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor, \
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for record in values:
+            copy.write_row(record)
+
+
 def insert_references(edges: Sequence[tuple[int, str]]) -> None:
     """Insert (source version pk, target STIX id) rows of the references table."""
     if not edges:
+        return
+    if connection.vendor == "postgresql":
+        _copy(_table(StixReference), ("source_id", "target_id"), edges)
         return
     sql = (f"INSERT INTO {_table(StixReference)} "  # noqa: S608
            f"({connection.ops.quote_name('source_id')}, "
