@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.management import call_command
 from django.test import Client
 
 from cybercommons.core import services as core_services
@@ -77,6 +78,17 @@ def taxii_client(auth: str | None = None) -> Client:
     if auth:
         headers["Authorization"] = auth
     return Client(headers=headers)
+
+
+def bearer(world: World, user: User) -> Client:
+    """A JSON API client holding a read and write token of ``user``."""
+    return Client(headers={"Authorization": "Bearer " + world.token(user, ("read", "write"))})
+
+
+def run_worker() -> None:
+    """Run every queued task now, as the database worker of a deployment does."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*",
+                 verbosity=0)
 
 
 def _member(org: Organisation, username: str, role: str) -> User:

@@ -22,6 +22,15 @@ def world(db: None) -> World:
     return make_world()
 
 
+@pytest.fixture
+def served(settings: Any, live_server: Any) -> str:
+    """A real HTTP server on loopback serving ``fetch_urls`` (documents to import by URL),
+    which the fetcher may reach."""
+    settings.ROOT_URLCONF = "tests.security.fetch_urls"
+    settings.CYBERCOMMONS_ALLOW_PRIVATE_FETCH = True
+    return str(live_server.url)
+
+
 @pytest.fixture(autouse=True)
 def security_urls(request: pytest.FixtureRequest) -> None:
     """Serve the project's URLs with /taxii2/ (see ``urls.py``) in the Django tests."""

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import URLPattern, URLResolver, path
 
+from tests.conftest import shared_data_dir
 from tests.security.cast import indicator
 from tests.security.urls import handler404, handler500
 from tests.security.urls import urlpatterns as _base
@@ -48,6 +56,14 @@ def missing(request: HttpRequest) -> HttpResponse:
     return HttpResponse("gone", status=404)
 
 
+def misp_event(request: HttpRequest, name: str) -> HttpResponse:
+    """A real MISP event of the shared data folder, read where it lies."""
+    if not re.fullmatch(r"[0-9a-f-]{36}\.json", name):
+        raise Http404(name)
+    path = shared_data_dir() / "threat_intel" / "misp_events" / name
+    return HttpResponse(path.read_bytes(), content_type="application/json")
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("fixture/bundle.json", bundle),
     path("fixture/indicators.csv", indicators_csv),
@@ -55,6 +71,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fixture/huge", huge),
     path("fixture/slow", slow),
     path("fixture/missing", missing),
+    path("fixture/misp/<str:name>", misp_event),
     *_base,
 ]
 

@@ -4,33 +4,19 @@ seen by the importer and the collection's administrators only."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from cybercommons.core.models import AuditEntry, Progress
-from cybercommons.security.models import StixObject, UrlImport
-from tests.security.cast import World, indicator
+from cybercommons.security.models import ImportJob, StixObject
+from tests.security.cast import World, bearer, indicator, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 API = "/api/v1/security"
-
-
-@pytest.fixture
-def served(settings, live_server) -> str:
-    settings.ROOT_URLCONF = "tests.security.fetch_urls"
-    settings.CYBERCOMMONS_ALLOW_PRIVATE_FETCH = True
-    return live_server.url
-
-
-def bearer(world: World, user) -> Client:
-    return Client(headers={"Authorization": "Bearer " + world.token(user, ("read", "write"))})
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*",
-                 verbosity=0)
 
 
 def start(world: World, user, url: str, kind: str = "stix") -> tuple[int, dict, str]:
@@ -146,20 +132,25 @@ def test_a_csv_by_url_reports_its_bad_line(world: World, served: str) -> None:
     assert "not-an-address" in report["rejected"][0]["reason"]
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"kind": "stix", "url": "ftp://feeds.example/bundle.json"}, "url"),
-    ({"kind": "stix", "url": "https://user:pw@feeds.example/b.json"}, "url"),
-    ({"kind": "xml", "url": "https://feeds.example/b.xml"}, "kind"),
+@pytest.mark.parametrize(("payload", "field", "reason"), [
+    ({"kind": "stix", "url": "ftp://feeds.example/bundle.json"}, "url",
+     "Only http:// and https:// URLs can be imported."),
+    ({"kind": "stix", "url": "https://user:pw@feeds.example/b.json"}, "url",
+     "The URL must not carry a user name or password."),
+    ({"kind": "xml", "url": "https://feeds.example/b.xml"}, "kind",
+     "Unknown format xml: use stix, misp or csv."),
 ])
 def test_a_bad_request_is_a_problem_at_once_and_starts_nothing(
-        world: World, payload: dict, field: str) -> None:
+        world: World, payload: dict, field: str, reason: str) -> None:
     response = bearer(world, world.carol).post(
         f"{API}/collections/{world.collection.pk}/imports", payload,
         content_type="application/json")
-    assert response.status_code in (400, 422)
+    assert response.status_code == 400
     assert response.headers["Content-Type"].startswith("application/problem+json")
-    assert field in response.content.decode()
-    assert not UrlImport.objects.exists()
+    problem = response.json()
+    assert problem["detail"] == reason
+    assert problem["errors"] == [{"loc": ["body", field], "msg": reason, "type": "service"}]
+    assert not ImportJob.objects.exists()
     assert not Progress.objects.exists()
 
 
@@ -178,7 +169,7 @@ def test_someone_who_may_not_write_cannot_make_the_server_fetch(world: World) ->
         {"kind": "stix", "url": "https://feeds.example/b.json"},
         content_type="application/json")
     assert refused.status_code == 403  # carol reads the collection but may not write
-    assert not UrlImport.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
 def test_a_write_right_withdrawn_while_the_import_waited_stops_it(
@@ -208,7 +199,7 @@ def test_the_import_page_redirects_to_a_status_page_that_shows_the_report(
     response = client.post("/security/import/", {
         "collection": world.collection.pk, "kind": "stix",
         "url": served + "/fixture/bundle.json"})
-    job = UrlImport.objects.get()
+    job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/security/imports/{job.pk}/"
     waiting = client.get(response["Location"])
@@ -237,4 +228,46 @@ def test_the_import_page_refuses_a_bad_url_at_once(world: World) -> None:
                                                 "kind": "stix"})
     assert neither.status_code == 400
     assert "Give either a file or a URL." in neither.content.decode()
-    assert not UrlImport.objects.exists()
+    assert not ImportJob.objects.exists()
+
+
+MISP_EVENT = "5a0ac036-6fbc-4855-83af-422b950d210f.json"  # OSINT - Qakbot and Emotet
+
+
+@pytest.mark.realdata
+def test_a_real_misp_event_by_url_lands_through_the_worker(
+        world: World, served: str, shared_data: Path) -> None:
+    event = json.loads((shared_data / "threat_intel" / "misp_events" / MISP_EVENT)
+                       .read_text(encoding="utf-8"))["Event"]
+    status, body, location = start(world, world.carol, f"{served}/fixture/misp/{MISP_EVENT}",
+                                   kind="misp")
+    assert (status, body["status"]) == (202, "pending")
+    run_worker()
+
+    done = bearer(world, world.carol).get(location).json()
+    assert done["status"] == "done"
+    report = done["report"]
+    stored = set(StixObject.objects.values_list("stix_id", flat=True))
+    assert report["stored"] == len(stored) == report["accepted_count"]
+    assert {item["id"] for item in report["accepted"]} == stored
+    assert report["rejected_count"] == len(report["rejected"])
+    assert done["message"] == (f"{report['stored']} stored, 0 already held, "
+                               f"{report['rejected_count']} refused.")
+    assert done["done"] == done["total"] >= report["stored"]
+    # An unpublished event becomes a grouping of everything converted from it.
+    summary = StixObject.objects.get(type="grouping")
+    assert (summary.stix_id, summary.name) == (f"grouping--{event['uuid']}", event["info"])
+    patterns = " ".join(StixObject.objects.filter(type="indicator")
+                        .values_list("raw", flat=True))
+    addresses = [a["value"] for a in event["Attribute"]
+                 if a["to_ids"] and a["type"] == "ip-dst"]
+    assert len(addresses) == 19
+    assert all(f"'{value}'" in patterns for value in addresses)
+    assert "misp-stix: MISP Attribute type comment not mapped." in report["notes"]
+
+    _status, _body, again = start(world, world.carol, f"{served}/fixture/misp/{MISP_EVENT}",
+                                  kind="misp")
+    run_worker()
+    second = bearer(world, world.carol).get(again).json()["report"]
+    assert (second["stored"], second["duplicates"]) == (0, report["stored"])
+    assert StixObject.objects.count() == len(stored)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cybercommons.security import services
@@ -153,19 +152,6 @@ def test_the_subscription_page_shows_state_and_adds_one(world: World) -> None:
     assert "Partner feed" in client.get("/security/subscriptions/").content.decode()
     assert "Partner feed" not in signed_in(world.mallory).get(
         "/security/subscriptions/").content.decode()
-
-
-def test_the_import_page_takes_a_stix_bundle(world: World) -> None:
-    bundle = json.dumps({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
-                         "objects": [indicator(1), {"type": "indicator", "id": "bad"}]})
-    response = signed_in(world.bob).post("/security/import/", {
-        "collection": world.collection.pk, "kind": "stix",
-        "file": SimpleUploadedFile("b.json", bundle.encode())})
-    assert response.status_code == 200
-    text = response.content.decode()
-    assert "1 stored" in text
-    assert "bad" in text
-    assert StixObject.objects.count() == 1
 
 
 def test_forms_need_a_signed_in_person(world: World) -> None:

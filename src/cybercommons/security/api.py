@@ -1,34 +1,46 @@
 """JSON API of the security module at /api/v1/security/: objects, collections, groups,
-exports, imports by URL. Every list, detail and export reads through ``policy``."""
+exports, imports. Every list, detail and export reads through ``policy``."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.errors import ValidationError
+from pydantic import ValidationError as PydanticError
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.lib.api_auth import PUBLIC, PUBLIC_OPENAPI, SIGNED_IN, signed_in, viewer
 from cybercommons.core.lib.pagination import PageParams, paginate
 from cybercommons.core.models import Organisation
 from cybercommons.security import exports, policy, queries, services
-from cybercommons.security.importers.url_jobs import start_url_import
+from cybercommons.security.importers.jobs import (
+    max_document_bytes,
+    start_file_import,
+    start_url_import,
+    too_large,
+)
 from cybercommons.security.models import Collection, SharingGroup
 from cybercommons.security.schemas import (
     AddObjectsIn,
     AddObjectsOut,
     CollectionPage,
+    ImportJobOut,
+    ImportJobPage,
     ObjectDetailOut,
     ObjectFilters,
     ObjectPage,
     SharingGroupPage,
+    UploadImportIn,
     UrlImportIn,
-    UrlImportOut,
-    UrlImportPage,
+    import_openapi,
 )
 
 router = Router(tags=["security"])
@@ -139,33 +151,108 @@ def add_objects(request: HttpRequest, collection_id: str, payload: AddObjectsIn)
                         "successes": outcome.successes, "failures": outcome.failures})
 
 
-@router.post("/collections/{collection_id}/imports", response={202: UrlImportOut},
+_IMPORT_DESCRIPTION = """\
+Answers 202 at once with the import's status; its `Location` header is where to follow it
+until `status` is `done` or `failed`. The document is read and stored in the background.
+
+Two ways to give the document:
+
+* `application/json` with `kind` and `url`: the server fetches the document from the URL
+  (http or https, public addresses only);
+* `multipart/form-data` with `kind` and either `file` (the document itself) or `url`,
+  never both: `curl -F kind=stix -F file=@bundle.json …`.
+
+A document over the size limit (20 MB unless the site sets another) is refused with 413;
+an unknown `kind`, both or neither of `file` and `url`, or an empty file with 400. The
+write right on the collection is checked at once and again when the import runs.
+"""
+
+
+# Room for the text fields and part headers of a multipart import around the file.
+_FORM_OVERHEAD = 64 * 1024
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _invalid(exc: PydanticError, where: str) -> ValidationError:
+    return ValidationError([{"loc": (where, *error["loc"]), "msg": error["msg"],
+                             "type": error["type"]} for error in exc.errors()])
+
+
+def _json_payload(request: HttpRequest) -> UrlImportIn:
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        raise ServiceError(_("The request body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise ServiceError(_("The request body must be a JSON object."))
+    try:
+        return UrlImportIn.model_validate(data)
+    except PydanticError as exc:
+        raise _invalid(exc, "body") from None
+
+
+def _upload_form(request: HttpRequest) -> tuple[UploadImportIn, UploadedFile | None]:
+    """The fields and the file of a form import request.
+
+    The declared length is checked before Django reads the body, so a body far over the
+    limit is refused without being written to a temporary file; the service checks the
+    file's own size.
+    """
+    limit = max_document_bytes()
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + _FORM_OVERHEAD:
+        raise too_large(limit)
+    try:
+        fields = {key: request.POST[key] for key in request.POST}
+        files = request.FILES.getlist("file")
+        others = set(request.FILES) - {"file"}
+    except MultiPartParserError as exc:
+        raise ServiceError(_("The form could not be read: %(error)s") % {"error": exc}
+                           ) from None
+    if len(files) > 1 or others:
+        raise ServiceError(_("Send one file, as the form field file."), field="file")
+    try:
+        form = UploadImportIn.model_validate(fields)
+    except PydanticError as exc:
+        raise _invalid(exc, "form") from None
+    return form, files[0] if files else None
+
+
+@router.post("/collections/{collection_id}/imports", response={202: ImportJobOut},
              auth=SIGNED_IN, operation_id="security_imports_start",
-             summary="Import a STIX bundle, MISP event or CSV from a URL, in the background",
-             description="Answers 202 at once with the import's status; its `Location` "
-             "header is where to follow it until `status` is `done` or `failed`.")
-def start_import(request: HttpRequest, response: HttpResponse, collection_id: str,
-                 payload: UrlImportIn) -> Status:
-    job = start_url_import(signed_in(request), _collection(request, collection_id),
-                           payload.kind, payload.url)
+             summary="Import a STIX bundle, MISP event or CSV (a URL or a file), in the "
+             "background", description=_IMPORT_DESCRIPTION,
+             openapi_extra=import_openapi())
+def start_import(request: HttpRequest, response: HttpResponse, collection_id: str) -> Status:
+    user = signed_in(request)
+    collection = _collection(request, collection_id)
+    if request.content_type in _FORM_TYPES:
+        form, upload = _upload_form(request)
+        url = (form.url or "").strip()  # an HTML form sends its empty URL field too
+        if (upload is None) == (not url):
+            raise ServiceError(_("Give either a file or a URL."), field="file")
+        job = (start_file_import(user, collection, form.kind, upload) if upload is not None
+               else start_url_import(user, collection, form.kind, url))
+    else:
+        payload = _json_payload(request)
+        job = start_url_import(user, collection, payload.kind, payload.url)
     response["Location"] = reverse("api-1.0.0:security_imports_get", args=[str(job.pk)])
     return Status(202, job)
 
 
-@router.get("/imports", response=UrlImportPage, auth=SIGNED_IN,
+@router.get("/imports", response=ImportJobPage, auth=SIGNED_IN,
             operation_id="security_imports_list",
-            summary="Imports by URL you started, or into collections you administer")
+            summary="Imports you started, or into collections you administer")
 def list_imports(request: HttpRequest, response: HttpResponse,
                  page: Query[PageParams]) -> dict[str, Any]:
-    return paginate(request, response, queries.url_imports(viewer(request)), page=page,
+    return paginate(request, response, queries.import_jobs(viewer(request)), page=page,
                     key="-created_at", name="security-imports")
 
 
-@router.get("/imports/{import_id}", response=UrlImportOut, auth=SIGNED_IN,
+@router.get("/imports/{import_id}", response=ImportJobOut, auth=SIGNED_IN,
             url_name="security_imports_get", operation_id="security_imports_get",
-            summary="Progress and per-record report of one import by URL")
+            summary="Progress and per-record report of one import")
 def get_import(request: HttpRequest, import_id: str) -> Any:
-    job = queries.url_import(viewer(request), import_id)
+    job = queries.import_job(viewer(request), import_id)
     if job is None:
         raise Http404(_("No such import."))
     return job

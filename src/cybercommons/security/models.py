@@ -298,23 +298,51 @@ class Subscription(models.Model):
         return self.name
 
 
-class UrlImport(models.Model):
-    """One import of a STIX bundle, MISP event or CSV fetched from a URL."""
+class ImportJob(models.Model):
+    """One import of a STIX bundle, MISP event or CSV, run in the background.
+
+    The document comes from a URL (fetched by the task) or from an uploaded file (whose
+    bytes wait in an ``ImportUpload`` until the task reads them); exactly one of ``url``
+    and ``filename`` is set. The outcome and the per-record report are in ``progress``.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE,
-                                   related_name="url_imports")
+                                   related_name="import_jobs")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="+")
     kind = models.CharField(_("format"), max_length=8)
-    url = models.CharField(_("URL"), max_length=2000)
+    url = models.CharField(_("URL"), max_length=2000, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
     progress = models.OneToOneField(Progress, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("started"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("import by URL")
-        verbose_name_plural = _("imports by URL")
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(url="") & ~models.Q(filename=""))
+                | (~models.Q(url="") & models.Q(filename="")),
+                name="security_import_job_url_or_file"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.url}"
+        return f"{self.kind} {self.url or self.filename}"
+
+
+class ImportUpload(models.Model):
+    """The bytes of an uploaded file, held only until its import task has read them.
+
+    Kept in the database rather than on a disk so that any worker of the deployment can
+    run the import, and in a table of their own so that listing and showing imports never
+    loads them. The task deletes the row as soon as it has the bytes in memory.
+    """
+
+    job = models.OneToOneField(ImportJob, primary_key=True, on_delete=models.CASCADE,
+                               related_name="upload")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"upload of import {self.job_id}"

@@ -20,11 +20,11 @@ from cybercommons.security.models import (
     ApiRoot,
     Collection,
     CollectionGrant,
+    ImportJob,
     SharingGroup,
     Status,
     StixObject,
     Subscription,
-    UrlImport,
 )
 
 Viewer = User | AnonymousUser
@@ -221,14 +221,14 @@ def statuses(viewer: Viewer) -> QuerySet[Status]:
     return Status.objects.filter(owner=viewer)
 
 
-def url_imports(viewer: Viewer) -> QuerySet[UrlImport]:
+def import_jobs(viewer: Viewer) -> QuerySet[ImportJob]:
     """An import's status and report are seen by the account that started it and by the
     administrators of the collection's owner organisation, nobody else: the report names
-    the objects, the URL may be private to the importer."""
+    the objects, the URL or file may be private to the importer."""
     if not viewer.is_authenticated:
-        return UrlImport.objects.none()
+        return ImportJob.objects.none()
     managed = Membership.objects.filter(user=viewer, role=Role.ADMIN).values("organisation")
-    return UrlImport.objects.filter(Q(owner=viewer) | Q(collection__owner__in=managed))
+    return ImportJob.objects.filter(Q(owner=viewer) | Q(collection__owner__in=managed))
 
 
 def sharing_groups(viewer: Viewer) -> QuerySet[SharingGroup]:

@@ -26,7 +26,7 @@ from cybercommons.security.kernel.taxii_paging import (
     encode_cursor,
 )
 from cybercommons.security.kernel.tlp import TLP_RANK, Tlp
-from cybercommons.security.models import Collection, StixObject, StixReference, UrlImport
+from cybercommons.security.models import Collection, ImportJob, StixObject, StixReference
 
 CURSOR_MAX_AGE = timedelta(days=1)
 
@@ -179,19 +179,19 @@ def names_of(viewer: policy.Viewer, stix_ids: list[str]) -> dict[str, str]:
     return {stix_id: name or stix_id for stix_id, name in rows}
 
 
-def url_imports(viewer: policy.Viewer) -> QuerySet[UrlImport]:
-    """Imports by URL whose status the viewer may follow, newest first."""
-    return (policy.url_imports(viewer).select_related("collection", "progress", "owner")
+def import_jobs(viewer: policy.Viewer) -> QuerySet[ImportJob]:
+    """Imports whose status the viewer may follow, newest first."""
+    return (policy.import_jobs(viewer).select_related("collection", "progress", "owner")
             .order_by("-created_at", "-pk"))
 
 
-def url_import(viewer: policy.Viewer, key: object) -> UrlImport | None:
-    """One import by URL, if the viewer may follow it (else ``None``, as if unknown)."""
+def import_job(viewer: policy.Viewer, key: object) -> ImportJob | None:
+    """One import, if the viewer may follow it (else ``None``, as if unknown)."""
     try:
         pk = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
     except ValueError:
         return None
-    return url_imports(viewer).filter(pk=pk).first()
+    return import_jobs(viewer).filter(pk=pk).first()
 
 
 def tlp_name(rank: int) -> str:

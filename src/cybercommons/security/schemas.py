@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel, model_validator
+from pydantic.json_schema import JsonDict
 
 from cybercommons.core.lib.pagination import Page
+from cybercommons.core.lib.problems import PROBLEM_CONTENT_TYPE
+from cybercommons.core.models import Progress
 from cybercommons.core.schemas import BodySchema
-from cybercommons.security.models import Collection, SharingGroup, StixObject, UrlImport
+from cybercommons.security.models import Collection, ImportJob, SharingGroup, StixObject
 
 
 class ObjectOut(Schema):
@@ -157,11 +160,59 @@ class AddObjectsOut(Schema):
     failures: list[dict[str, str]]
 
 
+_KIND_DESCRIPTION = "stix (STIX 2.1 bundle), misp (MISP event) or csv (indicators)"
+_KINDS: JsonDict = {"enum": ["stix", "misp", "csv"]}
+
+
 class UrlImportIn(BodySchema):
-    kind: Literal["stix", "misp", "csv"] = Field(
-        ..., description="stix (STIX 2.1 bundle), misp (MISP event) or csv (indicators)")
+    # A plain string checked by the service, so that an unknown format is answered like
+    # an upload's: 400 with the formats to use.
+    kind: str = Field(..., max_length=8, description=_KIND_DESCRIPTION,
+                      json_schema_extra=_KINDS)
     url: str = Field(..., min_length=1, max_length=2000,
                      description="An http(s) address the server fetches the document from")
+
+
+class UploadImportIn(BodySchema):
+    """The text fields of a multipart import request (the file itself is ``file``)."""
+
+    kind: str = Field(..., max_length=8, description=_KIND_DESCRIPTION,
+                      json_schema_extra=_KINDS)
+    url: str | None = Field(None, max_length=2000,
+                            description="Instead of a file: an http(s) address to fetch")
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_CONTENT_TYPE: {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def import_openapi() -> dict[str, Any]:
+    """The request bodies and refusals of the start of an import, for the OpenAPI document.
+
+    JSON names a URL; a multipart form (as an HTML form sends it) carries the file, or a
+    URL, never both. ninja documents one body per operation, so both are given here.
+    """
+    upload = UploadImportIn.model_json_schema()
+    upload["description"] = "kind, and either file or url"
+    upload["properties"]["url"] = {
+        "type": "string", "maxLength": 2000,
+        "description": "Instead of a file: an http(s) address the server fetches"}
+    upload["properties"]["file"] = {
+        "type": "string", "format": "binary",
+        "description": "The document to import (up to 20 MB unless the site sets another "
+                       "limit)"}
+    return {
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": UrlImportIn.model_json_schema()},
+            "multipart/form-data": {"schema": upload},
+        }},
+        "responses": {
+            "400": _problem("Unknown format, both or neither of file and url, an empty "
+                            "file, or a URL of the wrong form"),
+            "413": _problem("The file is over the size limit"),
+        },
+    }
 
 
 class RejectedRecordOut(Schema):
@@ -175,7 +226,7 @@ class AcceptedObjectOut(Schema):
     duplicate: bool = Field(description="Already held: counted, not stored again")
 
 
-class UrlImportReportOut(Schema):
+class ImportJobReportOut(Schema):
     stored: int
     duplicates: int
     accepted_count: int
@@ -187,55 +238,42 @@ class UrlImportReportOut(Schema):
     notes: list[str]
 
 
-class UrlImportOut(Schema):
+# A plain pydantic model, built from the job and its progress record by one validator
+# (ninja's Schema would hand the validator an attribute reader instead of the job).
+class ImportJobOut(BaseModel):
+    """An import: its document, how far it got and, once done, what became of each record."""
+
     id: str
     collection: str
     kind: str
-    url: str
+    url: str | None = Field(description="Where the document is fetched from (null for "
+                            "an uploaded file)")
+    filename: str | None = Field(description="The uploaded file's name (null for an "
+                                 "import by URL)")
     status: str = Field(description="pending, running, done or failed")
     message: str = Field(description="The outcome in one line, or why the import failed")
-    done: int
-    total: int | None
+    done: int = Field(description="Records checked so far")
+    total: int | None = Field(description="Records in the document, once it is read")
     created_at: datetime
     updated_at: datetime
-    report: UrlImportReportOut | None = Field(
+    report: ImportJobReportOut | None = Field(
         description="The per-record report, once the import is done")
 
-    @staticmethod
-    def resolve_id(obj: UrlImport) -> str:
-        return str(obj.pk)
-
-    @staticmethod
-    def resolve_collection(obj: UrlImport) -> str:
-        return str(obj.collection_id)
-
-    @staticmethod
-    def resolve_status(obj: UrlImport) -> str:
-        return obj.progress.status
-
-    @staticmethod
-    def resolve_message(obj: UrlImport) -> str:
-        return obj.progress.message
-
-    @staticmethod
-    def resolve_done(obj: UrlImport) -> int:
-        return obj.progress.done
-
-    @staticmethod
-    def resolve_total(obj: UrlImport) -> int | None:
-        return obj.progress.total
-
-    @staticmethod
-    def resolve_updated_at(obj: UrlImport) -> datetime:
-        return obj.progress.updated_at
-
-    @staticmethod
-    def resolve_report(obj: UrlImport) -> dict[str, Any] | None:
-        result = obj.progress.result
-        if obj.progress.status != "done" or "accepted" not in result:
-            return None
-        return result
+    @model_validator(mode="before")
+    @classmethod
+    def _from_job(cls, value: Any) -> Any:
+        """A job's own fields and those of its progress record, as one flat object."""
+        if not isinstance(value, ImportJob):
+            return value
+        progress = value.progress
+        done = progress.status == Progress.Status.DONE and "accepted" in progress.result
+        return {"id": str(value.pk), "collection": str(value.collection_id),
+                "kind": value.kind, "url": value.url or None,
+                "filename": value.filename or None, "status": progress.status,
+                "message": progress.message, "done": progress.done, "total": progress.total,
+                "created_at": value.created_at, "updated_at": progress.updated_at,
+                "report": progress.result if done else None}
 
 
-class UrlImportPage(Page[UrlImportOut]):
+class ImportJobPage(Page[ImportJobOut]):
     pass

@@ -66,6 +66,7 @@ class SecurityAction(StrEnum):
     GROUP_CREATED = "security.sharing_group.created"
     GROUP_MEMBERS_CHANGED = "security.sharing_group.members_changed"
     IMPORT_BY_URL_STARTED = "security.import.url_started"
+    IMPORT_FILE_STARTED = "security.import.file_started"
     OBJECTS_ADDED = "security.objects.added"
     OBJECT_DELETED = "security.object.deleted"
     SUBSCRIPTION_CREATED = "security.subscription.created"

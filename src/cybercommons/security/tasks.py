@@ -6,12 +6,10 @@ from typing import Any
 
 from django_tasks import task
 
-from cybercommons.core.models import User
 from cybercommons.core.progress import Tracker
 from cybercommons.security import federation
-from cybercommons.security.importers.files import import_file
-from cybercommons.security.importers.url_jobs import run_url_import
-from cybercommons.security.models import Collection, Subscription, UrlImport
+from cybercommons.security.importers import jobs
+from cybercommons.security.models import ImportJob, Subscription
 
 
 @task()
@@ -30,22 +28,10 @@ def run_subscription(progress_key: str, subscription_id: int) -> dict[str, Any]:
 
 
 @task()
-def import_threat_file(progress_key: str, user_id: int, collection_id: str, kind: str,
-                       text: str) -> dict[str, Any]:
-    """Import one uploaded file (STIX bundle, MISP event or CSV) into a collection."""
-    user = User.objects.get(pk=user_id)
-    collection = Collection.objects.get(pk=collection_id)
-    with Tracker(f"Import ({kind})", key=progress_key, total=1) as tracker:
-        report = import_file(user, collection, kind, text)
-        tracker.advance()
-        tracker.finish(result=report.as_dict())
-    return report.as_dict()
-
-
-@task()
-def import_from_url(progress_key: str) -> dict[str, Any]:
-    """Fetch and import the document of one ``UrlImport`` (found by its progress key)."""
-    job = UrlImport.objects.select_related("owner", "collection", "progress").get(
+def run_import(progress_key: str) -> dict[str, Any]:
+    """Fetch or take the document of one ``ImportJob`` (found by its progress key) and
+    import it; the job's bytes and arguments stay in the database, never in the queue."""
+    job = ImportJob.objects.select_related("owner", "collection", "progress").get(
         progress__key=progress_key)
     with Tracker(job.progress.label, key=progress_key, owner=job.owner) as tracker:
-        return run_url_import(job, tracker)
+        return jobs.run_import(job, tracker)

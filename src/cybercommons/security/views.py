@@ -31,14 +31,16 @@ from cybercommons.security.forms import (
     SharingGroupForm,
     SubscriptionForm,
 )
-from cybercommons.security.importers.files import import_file
-from cybercommons.security.importers.url_jobs import start_url_import
+from cybercommons.security.importers.jobs import (
+    max_document_bytes,
+    start_file_import,
+    start_url_import,
+)
 from cybercommons.security.kernel.stix_validation import check_pattern
 from cybercommons.security.kernel.tlp import tlp_for_marking_id
 from cybercommons.security.models import TLP_CHOICES, CollectionGrant, SharingGroup
 
 PAGE_SIZE = 50
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _admin_orgs(request: HttpRequest) -> Any:
@@ -293,34 +295,36 @@ def subscription_run(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload a STIX bundle, a MISP event or a CSV of indicators into a collection, or
-    give its URL: a URL is fetched in the background and the page to follow it opens."""
+    give its URL: either way the import runs in the background and the page to follow it
+    opens."""
     form = ImportForm(request.POST or None, request.FILES or None,
                       collections=policy.writable_collections(request.user))
-    report = None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         actor = require_signed_in(request.user)
         collection, kind = form.cleaned_data["collection"], form.cleaned_data["kind"]
-        if upload is not None and upload.size > MAX_UPLOAD:
-            form.add_error("file", _("The file is larger than 20 MB."))
+        try:
+            if upload is None:
+                job = start_url_import(actor, collection, kind, form.cleaned_data["url"])
+            else:
+                job = start_file_import(actor, collection, kind, upload)
+        except ServiceError as error:
+            form.add_error("file" if error.field == "file" else None, error.message)
+            status = error.status
         else:
-            try:
-                if upload is None:
-                    job = start_url_import(actor, collection, kind, form.cleaned_data["url"])
-                    return redirect("security:import-status", pk=job.pk)
-                report = import_file(actor, collection, kind, upload.read())
-            except ServiceError as error:
-                form.add_error(None, error.message)
+            return redirect("security:import-status", pk=job.pk)
     return render(request, "security/pages/import.html", {
-        "form": form, "report": report, "recent": queries.url_imports(request.user)[:10],
-    }, status=400 if request.method == "POST" and report is None else 200)
+        "form": form, "recent": queries.import_jobs(request.user)[:10],
+        "max_bytes": max_document_bytes(),
+    }, status=status)
 
 
 @login_required
 @require_GET
 def import_status(request: HttpRequest, pk: str) -> HttpResponse:
-    """How far an import by URL got and, once done, what became of each record."""
-    job = queries.url_import(request.user, pk)
+    """How far an import got and, once done, what became of each record."""
+    job = queries.import_job(request.user, pk)
     if job is None:
         raise Http404(_("No such import."))
     template = ("security/partials/import_status.html" if request.htmx  # type: ignore[attr-defined]

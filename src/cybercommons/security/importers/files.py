@@ -9,6 +9,7 @@ written in one transaction by ``services.add_objects``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import User
+from cybercommons.core.progress import Tracker
 from cybercommons.security import policy, services
 from cybercommons.security.envelope_reader import EnvelopeError, RawObject, read_objects
 from cybercommons.security.importers import url_fetch
@@ -103,9 +105,50 @@ def _changed_only(collection: Collection, indicators: list[dict[str, Any]]
     return fresh, unchanged
 
 
-def import_file(actor: User, collection: Collection, kind: str, data: bytes | str) -> ImportReport:
-    """Import ``data`` of the given kind (``stix``, ``misp`` or ``csv``) into a collection."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+class _Counted(list[RawObject]):
+    """The records handed to ``services.add_objects``; each one taken advances a tracker.
+
+    The service checks every record before it stores any, so counting the records as it
+    takes them shows how far a long import has got without the service knowing of
+    progress. (A list, so that the service may also measure or index it.)
+    """
+
+    def __init__(self, items: list[RawObject], tracker: Tracker) -> None:
+        super().__init__(items)
+        self.tracker = tracker
+
+    def __iter__(self) -> Iterator[RawObject]:
+        for item in super().__iter__():
+            yield item
+            self.tracker.advance()
+
+
+def _store(actor: User, collection: Collection, items: list[RawObject],
+           report: ImportReport, tracker: Tracker | None) -> ImportReport:
+    if tracker is not None:
+        tracker.set_total(len(items))
+        items = _Counted(items, tracker)
+    return _report(services.add_objects(actor, collection, items, record_status=False),
+                   report)
+
+
+def _raw(objects: list[dict[str, Any]]) -> list[RawObject]:
+    """Objects built here (from a MISP event or CSV rows): their raw text is their JSON."""
+    return [RawObject(json.dumps(obj, ensure_ascii=False), obj) for obj in objects]
+
+
+def import_file(actor: User, collection: Collection, kind: str, data: bytes | str, *,
+                tracker: Tracker | None = None) -> ImportReport:
+    """Import ``data`` of the given kind (``stix``, ``misp`` or ``csv``) into a collection.
+
+    ``tracker``, if given, gets the number of records as its total and advances by one
+    for each record checked.
+    """
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise ServiceError(_("The document is not UTF-8 text (byte %(at)d).")
+                           % {"at": exc.start}) from None
     report = ImportReport()
     if kind == "stix":
         try:
@@ -117,8 +160,7 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
             items = [RawObject(text.strip(), load_json(text))]
         elif members.get("type") != "bundle":
             raise ServiceError(_('Not a STIX bundle: "type" must be "bundle".'))
-        return _report(services.add_objects(actor, collection, items, record_status=False),
-                       report)
+        return _store(actor, collection, items, report, tracker)
     if kind == "misp":
         try:
             conversion = misp_event_to_bundle(text)
@@ -129,8 +171,7 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
             report.refuse(str(rejected.id or rejected.index),
                           "; ".join(str(p) for p in rejected.errors))
         objects = conversion.bundle.get("objects", [])
-        return _report(services.add_python_objects(actor, collection, objects,
-                                                   record_status=False), report)
+        return _store(actor, collection, _raw(objects), report, tracker)
     if kind == "csv":
         try:
             result = import_indicator_csv(text)
@@ -141,12 +182,11 @@ def import_file(actor: User, collection: Collection, kind: str, data: bytes | st
                           f"{error.column} {error.value!r}: {error.reason}")
         fresh, unchanged = _changed_only(collection, result.indicators)
         report.duplicates += unchanged
-        return _report(services.add_python_objects(actor, collection, fresh,
-                                                   record_status=False), report)
-    raise _unknown_format(kind)
+        return _store(actor, collection, _raw(fresh), report, tracker)
+    raise unknown_format(kind)
 
 
-def _unknown_format(kind: str) -> ServiceError:
+def unknown_format(kind: str) -> ServiceError:
     return ServiceError(_("Unknown format %(kind)s: use stix, misp or csv.") % {"kind": kind},
                         field="kind")
 
@@ -157,12 +197,13 @@ _ACCEPT = {"stix": "application/stix+json, application/json",
 
 def import_url(actor: User, collection: Collection, kind: str, url: str, *,
                max_bytes: int = url_fetch.MAX_BYTES,
-               timeout: float = url_fetch.TIMEOUT_SECONDS) -> ImportReport:
+               timeout: float = url_fetch.TIMEOUT_SECONDS,
+               tracker: Tracker | None = None) -> ImportReport:
     """Fetch a STIX bundle, a MISP event or a CSV from ``url`` and import it like a file."""
     check_url_import(actor, collection, kind, url)
     return import_file(actor, collection, kind,
                        url_fetch.fetch(url, max_bytes=max_bytes, timeout=timeout,
-                                       accept=_ACCEPT[kind]))
+                                       accept=_ACCEPT[kind]), tracker=tracker)
 
 
 def check_url_import(actor: User, collection: Collection, kind: str, url: str) -> None:
@@ -171,7 +212,7 @@ def check_url_import(actor: User, collection: Collection, kind: str, url: str) -
     fetched, so the server connects nowhere on behalf of someone who could not store the
     result)."""
     if kind not in KINDS:
-        raise _unknown_format(kind)
+        raise unknown_format(kind)
     if not policy.can_write(actor, collection):
         raise policy.PermissionDenied(_("You may not add objects to this collection."))
     url_fetch.check_url(url)

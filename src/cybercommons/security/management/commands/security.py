@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import User
-from cybercommons.core.progress import TerminalBar
+from cybercommons.core.progress import TerminalBar, Tracker
 from cybercommons.security import federation
 from cybercommons.security.importers.files import KINDS, import_file, import_url
 from cybercommons.security.models import Collection, StixObject, Subscription
@@ -54,16 +54,21 @@ class Command(BaseCommand):
             collection = Collection.objects.filter(pk=key).first()
         if collection is None:
             raise CommandError(f"no collection {key!r} (give its id or alias)")
-        bar = TerminalBar(getattr(self.stderr, "_out", None))
+        stream: Any = getattr(self.stderr, "_out", None)
         reports = []
         failed = False
-        for number, path in enumerate(options["files"], start=1):
+        for path in options["files"]:
+            # One bar per file, counting its records as they are checked: a large bundle
+            # takes minutes, and the bar shows it is moving.
+            name = path.rsplit("/", 1)[-1] or path
             try:
-                if path.startswith(("http://", "https://")):
-                    report = import_url(user, collection, options["kind"], path)
-                else:
-                    report = import_file(user, collection, options["kind"],
-                                         Path(path).read_bytes())
+                with Tracker(f"Importing {name}", terminal=TerminalBar(stream)) as tracker:
+                    if path.startswith(("http://", "https://")):
+                        report = import_url(user, collection, options["kind"], path,
+                                            tracker=tracker)
+                    else:
+                        report = import_file(user, collection, options["kind"],
+                                             Path(path).read_bytes(), tracker=tracker)
             except (OSError, ServiceError) as error:
                 failed = True
                 reports.append({"file": str(path), "error": str(error)})
@@ -71,8 +76,6 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             else:
                 reports.append({"file": str(path), **report.as_dict()})
-            bar.draw("Importing", number, len(options["files"]),
-                     final=number == len(options["files"]))
         if options["json"]:
             self.stdout.write(json.dumps(reports, indent=2))
         else:
