@@ -86,6 +86,10 @@ def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
     """
     fingerprint = spec.fingerprint(scope)
     key = paging_key()
+    # The smallest seq the page may start at: one bound, never two, since with two lower
+    # bounds on seq a planner (SQLite's) starts the index walk at one and filters by the
+    # other, and a deep page would read every row between them.
+    lowest = 0
     if spec.added_after is not None and collection is not None:
         # date_added grows strictly with seq inside a collection, so the seq bound is the
         # whole added_after condition; leaving the date filter out keeps the planner on
@@ -94,12 +98,16 @@ def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
                                            date_added__gt=spec.added_after)
                  .order_by("date_added").values_list("seq", flat=True).first())
         qs = apply_filters(qs, replace(spec, added_after=None), viewer)
-        qs = qs.filter(seq__gte=first) if first is not None else qs.none()
+        if first is None:
+            qs = qs.none()
+        lowest = first or 0
     else:
         qs = apply_filters(qs, spec, viewer)
     if spec.next_token:
         position = decode_cursor(spec.next_token, fingerprint, key, max_age=CURSOR_MAX_AGE)
-        qs = qs.filter(seq__gt=position.sequence)
+        lowest = max(lowest, position.sequence + 1)
+    if lowest:
+        qs = qs.filter(seq__gte=lowest)
     window = list(qs.order_by("seq").values("seq", "date_added", *fields)[: spec.limit + 1])
     more = len(window) > spec.limit
     rows = window[: spec.limit]

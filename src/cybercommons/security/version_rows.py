@@ -77,6 +77,14 @@ def existing_versions(collection_id: Any, stix_ids: Sequence[str]) -> list[tuple
     """(stix_id, version_key) of every stored version of these ids in one collection."""
     found: list[tuple[str, str]] = []
     collection_value = _collection_value(collection_id)
+    if connection.vendor == "postgresql":
+        # One array parameter: psycopg adapts it in one go, not 1,000 values one by one.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT stix_id, version_key FROM {_table()} "  # noqa: S608
+                "WHERE collection_id = %s AND stix_id = ANY(%s)",
+                [collection_value, list(stix_ids)])
+            return [(stix_id, key) for stix_id, key in cursor.fetchall()]
     with connection.cursor() as cursor:
         for start in range(0, len(stix_ids), _CHUNK):
             chunk = list(stix_ids[start:start + _CHUNK])
