@@ -3,16 +3,28 @@
 Both servers are driven in-process through their framework's test client (Django's for
 Cybercommons, Flask's for OASIS medallion), so the figures measure the servers' own work:
 parsing, validation, storage and paging, without a network stack in between.
+
+For figures through the production server, ``ProductionServer`` runs ``cybercommons
+serve`` (gunicorn) on the benchmark's own database, and ``CpuWatch`` adds up the CPU time
+of a changing set of processes (the server's master and workers, the database backends)
+from ``/proc``, since those processes are not this one.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import secrets
+import socket
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 import types
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -139,3 +151,168 @@ def medallion_client(max_page_size: int = 1000) -> tuple[Any, str, dict[str, str
     headers = {"Accept": TAXII, "Authorization": "Basic " + auth}
     return (application_instance.test_client(),
             f"/bench/collections/{collection_id}/objects/", headers)
+
+
+# --- Processes outside this one: the production server and the database ----------------
+
+
+def process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (Linux /proc); None once gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants that are alive now."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+            except OSError:
+                continue
+    return out
+
+
+class CpuWatch:
+    """CPU seconds used by a changing set of processes over a run, per group of them.
+
+    ``processes`` names the processes to count now, each with its group (``{pid: group}``).
+    A thread asks it again every ``interval`` seconds and reads each one's CPU time, so a
+    process that ends during the run (a database connection closed after its maximum age)
+    keeps what it used up to the last look, and one that starts during the run counts
+    whole. Processes present at ``start`` count from their CPU time then.
+    """
+
+    def __init__(self, processes: Callable[[], dict[int, str]], interval: float = 0.5):
+        self.processes = processes
+        self.interval = interval
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _look(self) -> None:
+        for pid, group in self.processes().items():
+            cpu = process_cpu(pid)
+            if cpu is not None:
+                self.last[pid] = (group, cpu)
+
+    def start(self) -> None:
+        self._look()
+        self.first = {pid: cpu for pid, (_group, cpu) in self.last.items()}
+        self._thread = threading.Thread(target=self._run, daemon=True, name="cpu-watch")
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._look()
+
+    def stop(self) -> dict[str, tuple[float, int]]:
+        """Per group: CPU seconds used since ``start``, and how many processes used them."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self._look()
+        used: dict[str, tuple[float, int]] = {}
+        for pid, (group, cpu) in self.last.items():
+            seconds, count = used.get(group, (0.0, 0))
+            used[group] = (seconds + cpu - self.first.get(pid, 0.0), count + 1)
+        return used
+
+
+class DatabaseBackends:
+    """The PostgreSQL backends serving the benchmark's database, other than this process's.
+
+    Listed from ``pg_stat_activity`` on a connection of its own (Django's connections are
+    per thread, and ``CpuWatch`` asks from its thread); the backends of this process's
+    Django connections are left out by ``exclude``.
+    """
+
+    def __init__(self, exclude: set[int]):
+        from django.db import connection
+
+        self.raw = connection.get_new_connection(connection.get_connection_params())
+        self.raw.autocommit = True
+        with self.raw.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.exclude = exclude | {int(cursor.fetchone()[0])}
+
+    def __call__(self) -> dict[int, str]:
+        with self.raw.cursor() as cursor:
+            cursor.execute("SELECT pid, backend_type FROM pg_stat_activity "
+                           "WHERE datname = current_database()")
+            rows = cursor.fetchall()
+        return {int(pid): "autovacuum" if kind == "autovacuum worker" else "database"
+                for pid, kind in rows if int(pid) not in self.exclude}
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ProductionServer:
+    """``cybercommons serve`` (gunicorn) on this process's database, as an operator runs it.
+
+    The environment is this process's (``CYBERCOMMONS_DATA_DIR`` and ``DATABASE_URL`` as
+    ``setup_django`` set them, so the server opens the very database the benchmark filled)
+    with what production needs on top: a secret key of its own, the loopback address as
+    allowed host, ``DEBUG`` off. ``extra_env`` adds settings for the run. The server's
+    answers log goes nowhere; its standard error to ``log`` in the data folder, shown if it
+    fails to come up.
+    """
+
+    def __init__(self, workers: int, threads: int = 1, extra_env: dict[str, str] | None = None):
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+        env.update({"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+                    "LOG_LEVEL": "WARNING", **(extra_env or {})})
+        self.log = Path(env["CYBERCOMMONS_DATA_DIR"]) / f"serve-{self.port}.log"
+        command = [str(Path(sys.executable).parent / "cybercommons"), "serve",
+                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+                   "--threads", str(threads)]
+        with self.log.open("wb") as stderr:
+            self.process = subprocess.Popen(command, env=env, cwd=ROOT,
+                                            stdout=subprocess.DEVNULL, stderr=stderr)
+
+    def wait_until_up(self, path: str, headers: dict[str, str], timeout: float = 120) -> None:
+        """Until ``GET path`` answers 200; stop with the server's log if it never does."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                connection.close()
+                if response.status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise SystemExit(f"the server did not answer 200 on {path}; its log:\n"
+                         + self.log.read_text(errors="replace")[-4000:])
+
+    def stop(self) -> None:
+        """SIGTERM (gunicorn's graceful stop), then SIGKILL if it is still there after 30 s."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/sec_ingest.py [--objects 1000000] [--envelopes 100] [--every 10]
         [--database-url postgres://postgres@127.0.0.1:5432/sec_bench]
+        [--http-clients 1,2,4] [--http-envelopes 60] [--http-workers 2]
         [--peer] [--peer-sizes 10000,20000] [--peer-envelopes 5]
 
 First fills one collection to ``--objects`` versions by a bulk path: the rows are built by
@@ -16,30 +17,56 @@ Then times ``--envelopes`` POSTs of 1,000 new indicators through the TAXII endpo
 that size and prints, every ``--every`` envelopes, the mean wall time per envelope, the
 CPU time of this process (the whole server on SQLite), and on PostgreSQL also the CPU
 time of the database backend serving the connection, so flatness is visible whatever the
-machine's load. ``--peer`` runs OASIS medallion (memory backend) at each of
+machine's load.
+
+``--http-clients`` then measures the same ingest as a deployment serves it: the production
+server (``cybercommons serve``: gunicorn, ``--http-workers`` sync workers, one thread each)
+is started on the very database just filled, and for each client count N of the list, N
+producer threads post ``--http-envelopes`` envelopes of 1,000 new indicators at once over
+loopback HTTP (bearer token, TAXII media type), each envelope encoded before the clock
+starts. Every answer must be 202 with 1,000 stored, or the run stops with it. Printed per
+N: collection size before and after, wall seconds, objects/s of all producers together,
+median and p95 latency of an envelope, and the CPU seconds of the server's master and
+workers and, on PostgreSQL, of the database backends serving the benchmark's database
+(autovacuum apart), read from ``/proc`` every half second so that connections closed and
+opened during the run count too; the load average at start and end. One envelope per
+worker is posted first, untimed. On SQLite this process's own checkpoint thread is stopped
+first, so that the server's workers copy their log back themselves, on the CPU counted.
+The server is stopped (SIGTERM) however the run ends.
+
+``--peer`` runs OASIS medallion (memory backend) at each of
 ``--peer-sizes``: filled by POST (it has no bulk path), then timed the same way.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import statistics
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from sec_common import TAXII, indicators, make_collection, medallion_client, setup_django
+from sec_common import (
+    TAXII,
+    CpuWatch,
+    DatabaseBackends,
+    ProductionServer,
+    indicators,
+    make_collection,
+    medallion_client,
+    process_cpu,
+    process_tree,
+    setup_django,
+)
 
 ENVELOPE = 1000
 # Large transactions for the fill: commits are rare and each insert batch is big.
 FILL_TRANSACTION = 20
-
-
-def clock_ticks() -> int:
-    return os.sysconf("SC_CLK_TCK")
 
 
 class BackendClock:
@@ -67,8 +94,7 @@ class BackendClock:
 
     @staticmethod
     def _cpu(pid: int) -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / clock_ticks()
+        return process_cpu(pid) or 0.0
 
     def start(self) -> None:
         if self.enabled:
@@ -267,6 +293,197 @@ def timed_posts(post: Callable[[str], tuple[int, int]], label: str, size: int, e
     return {"wall": wall, "cpu": cpu, "db": db}
 
 
+# --- Through the production server, several producers at once -----------------------------
+
+# First indicator number of the HTTP envelopes: none shares a name or a timestamp with the
+# fill's (10,000,000 on), the check's (20,000,000) or the in-process run's (0 on).
+HTTP_START = 50_000_000
+
+
+def http_envelopes(count: int, first: int) -> list[bytes]:
+    """``count`` envelopes of 1,000 new indicators, encoded, numbered from ``first``."""
+    return [json.dumps({"objects": indicators(ENVELOPE, first + n * ENVELOPE,
+                                              distinct_times=True)}).encode()
+            for n in range(count)]
+
+
+def _stored(answer: bytes) -> int:
+    try:
+        return int(json.loads(answer).get("success_count", -1))
+    except (ValueError, AttributeError):
+        return -1
+
+
+def post_concurrently(port: int, url: str, token: str, bodies: list[bytes],
+                      clients: int) -> list[float]:
+    """POST every body from ``clients`` threads at once; each envelope's latency, seconds.
+
+    Each thread keeps one connection and takes the next body from a shared queue until
+    none is left. (gunicorn's sync workers close the connection after each answer;
+    ``http.client`` then connects again for the next request, inside its latency, as any
+    client of such a server does.) The first answer that is not 202 with every object
+    stored stops all threads, and the run with it.
+    """
+    pending = deque(bodies)
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    headers = {"Accept": TAXII, "Content-Type": TAXII, "Authorization": "Bearer " + token}
+
+    def producer() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        try:
+            while not failures:
+                with lock:
+                    if not pending:
+                        return
+                    body = pending.popleft()
+                t0 = time.perf_counter()
+                connection.request("POST", url, body=body, headers=headers)
+                response = connection.getresponse()
+                answer = response.read()
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    if response.status != 202 or _stored(answer) != ENVELOPE:
+                        failures.append(f"{response.status}: {answer[:3000]!r}")
+                        return
+                    latencies.append(elapsed)
+        except (OSError, http.client.HTTPException) as error:
+            with lock:
+                failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=producer, name=f"producer-{n}") for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"POST {url} answered {failures[0]}")
+    return latencies
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def collection_size(collection: Any) -> int:
+    from cybercommons.security.models import StixObject
+
+    return StixObject.objects.filter(collection=collection).count()
+
+
+def request_limits(largest: int, root_limit: int) -> dict[str, str]:
+    """Server settings so that no body limit refuses an envelope; printed either way.
+
+    Two limits apply to a TAXII POST: the API root's ``max_content_length`` (the bench's
+    root takes 50 MB) and, unless ``/taxii2/`` is exempt from it, the site-wide
+    ``CYBERCOMMONS_MAX_BODY_BYTES``. No request-rate limit applies to token requests.
+    """
+    from django.conf import settings
+
+    if largest > root_limit:
+        raise SystemExit(f"an envelope of {largest:,} bytes is over the API root's "
+                         f"max_content_length ({root_limit:,} bytes)")
+    site_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    exempt = "/taxii2/".startswith(tuple(settings.BODY_LIMIT_EXEMPT_PREFIXES))
+    print(f"request limits: largest envelope {largest:,} bytes; API root takes {root_limit:,};"
+          f" /taxii2/ {'is exempt from' if exempt else 'falls under'} "
+          f"CYBERCOMMONS_MAX_BODY_BYTES ({site_limit:,})")
+    if exempt or largest <= site_limit:
+        return {}
+    print(f"request limits: the server runs with CYBERCOMMONS_MAX_BODY_BYTES={largest}")
+    return {"CYBERCOMMONS_MAX_BODY_BYTES": str(largest)}
+
+
+def leave_checkpoints_to_server() -> None:
+    """Stop this process's SQLite checkpoint thread for the HTTP runs.
+
+    Every process that opens the database file runs one (core/sqlite_checkpoints.py); left
+    running here, it would copy the server's logged pages back on this process's CPU,
+    which the server's CPU figure would then miss. The server's workers run their own.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from cybercommons.core import sqlite_checkpoints
+
+    path = sqlite_checkpoints.database_file(connection.settings_dict)
+    if connection.vendor == "sqlite" and path is not None:
+        settings.SQLITE_BACKGROUND_CHECKPOINTS = False
+        sqlite_checkpoints.stop(path)
+
+
+def timed_http(server: ProductionServer, url: str, token: str, collection: Any,
+               bodies: list[bytes], clients: int, backends: DatabaseBackends | None) -> None:
+    def processes() -> dict[int, str]:
+        out = dict.fromkeys(process_tree(server.process.pid), "server")
+        if backends is not None:
+            out.update(backends())
+        return out
+
+    size, load = collection_size(collection), os.getloadavg()[0]
+    watch = CpuWatch(processes)
+    watch.start()
+    t0, c0 = time.perf_counter(), time.process_time()
+    latencies = post_concurrently(server.port, url, token, bodies, clients)
+    wall, client_cpu = time.perf_counter() - t0, time.process_time() - c0
+    used = watch.stop()
+    objects = len(bodies) * ENVELOPE
+    server_cpu, workers = used.get("server", (0.0, 0))
+    db_cpu, db_count = used.get("database", (0.0, 0))
+    autovacuum, _ = used.get("autovacuum", (0.0, 0))
+    print(f"\n{clients} client{'s' if clients > 1 else ''}: {len(bodies)} envelopes, "
+          f"{objects:,} objects; collection {size:,} → {collection_size(collection):,} "
+          f"versions")
+    print(f"  wall {wall:.1f} s: {objects / wall:,.0f} objects/s; per envelope median "
+          f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms")
+    database = (f"database {db_cpu:.1f} s ({db_count} backends), autovacuum "
+                f"{autovacuum:.1f} s, " if backends is not None else "")
+    print(f"  CPU: server {server_cpu:.1f} s ({workers} processes), {database}producers "
+          f"{client_cpu:.1f} s; server{' + database' if database else ''} "
+          f"{(server_cpu + db_cpu) * 1000 / len(bodies):.0f} ms per envelope = "
+          f"{objects / max(server_cpu + db_cpu, 1e-9):,.0f} objects/s of CPU")
+    print(f"  load average {load:.1f} at start, {os.getloadavg()[0]:.1f} at end", flush=True)
+
+
+def run_http(url: str, token: str, collection: Any, client_counts: list[int],
+             envelopes: int, workers: int, exclude_backend: int) -> None:
+    """The HTTP runs: one production server, one timed run per client count."""
+    from django.db import connection
+
+    first = HTTP_START
+    warm_up = http_envelopes(workers, first)
+    first += workers * ENVELOPE
+    runs = []
+    for clients in client_counts:
+        runs.append((clients, http_envelopes(envelopes, first)))
+        first += envelopes * ENVELOPE
+    largest = max(len(body) for body in warm_up + [b for _, bodies in runs for b in bodies])
+    extra_env = request_limits(largest, collection.api_root.max_content_length)
+    leave_checkpoints_to_server()
+    print(f"\n## Cybercommons on {connection.vendor} through `cybercommons serve`: {workers} "
+          f"sync workers, {envelopes} envelopes of {ENVELOPE:,} per client count "
+          f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})", flush=True)
+    backends = (DatabaseBackends({exclude_backend}) if connection.vendor == "postgresql"
+                else None)
+    server = ProductionServer(workers, threads=1, extra_env=extra_env)
+    try:
+        server.wait_until_up("/taxii2/", {"Accept": TAXII, "Authorization": "Bearer " + token})
+        post_concurrently(server.port, url, token, warm_up, workers)
+        print(f"server up on 127.0.0.1:{server.port} (pid {server.process.pid}); warm-up: "
+              f"{len(warm_up)} envelopes, untimed", flush=True)
+        for clients, bodies in runs:
+            timed_http(server, url, token, collection, bodies, clients, backends)
+    finally:
+        server.stop()
+        if backends is not None:
+            backends.close()
+
+
 def run_peer(sizes: list[int], envelopes: int) -> None:
     for size in sizes:
         flask_client, peer_url, headers = medallion_client()
@@ -295,6 +512,12 @@ def main() -> None:
     parser.add_argument("--envelopes", type=int, default=100, help="timed POSTs")
     parser.add_argument("--every", type=int, default=10, help="envelopes per printed block")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--http-clients", default="",
+                        help="client counts for the runs through `cybercommons serve`, "
+                        "e.g. 1,2,4 (default: none)")
+    parser.add_argument("--http-envelopes", type=int, default=60,
+                        help="envelopes posted per client count")
+    parser.add_argument("--http-workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--peer", action="store_true", help="also run OASIS medallion")
     parser.add_argument("--peer-sizes", default="10000,20000")
     parser.add_argument("--peer-envelopes", type=int, default=5)
@@ -322,6 +545,10 @@ def main() -> None:
 
     timed_posts(post_ours, f"Cybercommons on {connection.vendor}", collection.last_seq,
                 args.envelopes, args.every, backend_clock)
+    client_counts = [int(n) for n in args.http_clients.split(",") if n]
+    if client_counts:
+        run_http(url, token, collection, client_counts, args.http_envelopes,
+                 args.http_workers, backend_clock.pid)
     if args.peer:
         run_peer([int(s) for s in args.peer_sizes.split(",") if s], args.peer_envelopes)
 
