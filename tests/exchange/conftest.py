@@ -140,3 +140,23 @@ def fast_keys(request, monkeypatch):  # type: ignore[no-untyped-def]
         _KEY_POOL.extend(outbound.new_key_pair() for _ in range(6))
     handed = iter(_KEY_POOL)
     monkeypatch.setattr(outbound, "new_key_pair", lambda: next(handed))
+
+
+def waiting_follow_requests(actor, count: int, *, at, prefix: str,  # type: ignore[no-untyped-def]
+                            state: str = "pending") -> list:
+    """`count` follow requests to our `actor` from as many remote actors, all made at the
+    moment `at`: equal times leave the order to the primary key, as a busy inbox does.
+
+    Rows are written directly because a page test needs more requests than a live peer
+    sends in reasonable time; the delivery path itself is tested with the peer."""
+    from cybercommons.exchange.models import Follower, RemoteActor
+
+    made = []
+    for n in range(count):
+        ap_id = f"https://far.example/users/{prefix}{n}"
+        remote = RemoteActor.objects.create(
+            ap_id=ap_id, domain="far.example", inbox=ap_id + "/inbox",
+            key_id=ap_id + "#main-key", public_key_pem="-", name=f"{prefix} {n}")
+        made.append(Follower.objects.create(actor=actor, remote=remote, follow_id=ap_id + "/f",
+                                            state=state, created_at=at))
+    return made

@@ -5,15 +5,22 @@ exhibition's actor. Each has its outsider."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cybercommons.core.lib import pagination
 from cybercommons.core.models import AuditEntry
 from cybercommons.exchange import services
 from cybercommons.exchange.federation import inbound, outbound
 from cybercommons.exchange.models import Exhibition, Follower, FollowState
 from cybercommons.exchange.services import ExchangeAction, TextInput
-from tests.exchange.conftest import as_user, body
+from tests.exchange.conftest import as_user, body, waiting_follow_requests
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/exchange"
@@ -245,25 +252,27 @@ def test_a_moderator_lists_requests_per_actor_and_accepts_one(cast, peer):
     to_museum = ask_to_follow(cast, peer, "museum-of-sound")
     to_tour = ask_to_follow(cast, peer, "exhibition.tour")
     moderator = as_user(cast.moderator)
-    listed = moderator.get(f"{API}/follow-requests").json()
+    listed = moderator.get(f"{API}/follow-requests").json()["items"]
     assert {(r["id"], r["organisation"], r["exhibition"]) for r in listed} == {
         (to_museum.pk, "museum-of-sound", None), (to_tour.pk, None, "tour")}
-    only_tour = moderator.get(f"{API}/follow-requests?exhibition=tour").json()
+    only_tour = moderator.get(f"{API}/follow-requests?exhibition=tour").json()["items"]
     assert [(r["actor"], r["remote"], r["state"]) for r in only_tour] == [
         ("exhibition.tour", peer.actor, "pending")]
     assert [r["id"] for r in moderator.get(
-        f"{API}/follow-requests?organisation=museum-of-sound").json()] == [to_museum.pk]
+        f"{API}/follow-requests?organisation=museum-of-sound").json()["items"]] == [
+        to_museum.pk]
     accepted = moderator.post(f"{API}/follow-requests/{to_tour.pk}/decision",
                               **body({"decision": "accept"}))
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["state"] == "accepted"
     outbound.deliver_due()
     assert peer.received[-1].activity["type"] == "Accept"
-    assert [r["id"] for r in moderator.get(f"{API}/follow-requests").json()] == [to_museum.pk]
+    assert [r["id"] for r in moderator.get(f"{API}/follow-requests").json()["items"]] == [
+        to_museum.pk]
     rejected = moderator.post(f"{API}/follow-requests/{to_museum.pk}/decision",
                               **body({"decision": "reject"}))
     assert rejected.json()["state"] == "rejected"
-    assert moderator.get(f"{API}/follow-requests").json() == []
+    assert moderator.get(f"{API}/follow-requests").json() == {"items": [], "next": None}
 
 
 def test_follow_request_refusals_are_problems_and_outsiders_learn_nothing(cast, peer):
@@ -287,6 +296,145 @@ def test_follow_request_refusals_are_problems_and_outsiders_learn_nothing(cast, 
     assert_problem(moderator.post(url, **body({"decision": "reject"})), 404)  # answered
 
 
+# ---- follow requests in pages --------------------------------------------------------------
+
+
+def requests_in_queue(cast):  # type: ignore[no-untyped-def]
+    """Ten requests waiting (seven for the museum, three for its exhibition), several made at
+    the same moment, and two already answered; the expected order is oldest first, then by
+    primary key."""
+    museum = outbound.organisation_actor(cast.organisation)
+    exhibition = outbound.exhibition_actor(tour(cast))
+    now = timezone.now()
+    two_days, one_day = now - timedelta(days=2), now - timedelta(days=1)
+    to_museum = (waiting_follow_requests(museum, 4, at=two_days, prefix="m")
+                 + waiting_follow_requests(museum, 3, at=one_day, prefix="n"))
+    to_tour = waiting_follow_requests(exhibition, 3, at=two_days, prefix="t")
+    waiting_follow_requests(museum, 2, at=two_days, prefix="x", state=FollowState.ACCEPTED)
+    return {name: [f.pk for f in sorted(rows, key=lambda f: (f.created_at, f.pk))]
+            for name, rows in (("all", to_museum + to_tour), ("museum", to_museum),
+                               ("tour", to_tour))}
+
+
+def walk(client, url: str, size: int) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
+    """Follow the Link headers from `url` to the last page: the ids seen, and how many pages.
+    Every page but the last is full and names its successor in both `next` and Link; only
+    an empty list has an empty page."""
+    ids: list[int] = []
+    pages = 0
+    next_url: str | None = url
+    while next_url:
+        answer = client.get(next_url)
+        assert answer.status_code == 200, answer.content
+        page = answer.json()
+        assert set(page) == {"items", "next"}
+        assert len(page["items"]) <= size
+        assert page["items"] or pages == 0, "an empty page after a full one"
+        ids += [row["id"] for row in page["items"]]
+        pages += 1
+        if page["next"] is None:
+            assert "Link" not in answer
+            next_url = None
+        else:
+            assert len(page["items"]) == size
+            link = answer["Link"]
+            assert link.endswith('>; rel="next"')
+            next_url = link[1:link.index(">")]
+            assert parse_qs(urlsplit(next_url).query)["cursor"] == [page["next"]]
+        assert pages <= 20, "the pages never end"
+    return ids, pages
+
+
+def test_follow_requests_come_in_pages_and_each_is_seen_once_oldest_first(cast):
+    expected = requests_in_queue(cast)
+    moderator = as_user(cast.moderator)
+    ids, pages = walk(moderator, f"{API}/follow-requests?limit=3", 3)
+    assert (ids, pages) == (expected["all"], 4)
+    # A list that ends exactly on a page boundary has no empty page after it.
+    assert walk(moderator, f"{API}/follow-requests?limit=5", 5) == (expected["all"], 2)
+    # The filters stay on every page: the next link carries them along with the cursor.
+    assert walk(moderator, f"{API}/follow-requests?organisation=museum-of-sound&limit=2",
+                2) == (expected["museum"], 4)
+    assert walk(moderator, f"{API}/follow-requests?exhibition=tour&limit=2",
+                2) == (expected["tour"], 2)
+    assert walk(moderator, f"{API}/follow-requests?organisation=nobody&limit=2",
+                2) == ([], 1)
+    # Without a limit, the default page holds them all.
+    first = moderator.get(f"{API}/follow-requests").json()
+    assert ([r["id"] for r in first["items"]], first["next"]) == (expected["all"], None)
+
+
+def test_requests_arriving_or_answered_while_paging_shift_nothing(cast):
+    expected = requests_in_queue(cast)["all"]
+    moderator = as_user(cast.moderator)
+    first = moderator.get(f"{API}/follow-requests", {"limit": 4})
+    seen = [r["id"] for r in first.json()["items"]]
+    assert seen == expected[:4]
+    # One already seen and one not yet seen are answered; a new request arrives.
+    for pk in (expected[0], expected[6]):
+        services.decide_follower(cast.moderator, Follower.objects.get(pk=pk), approve=False)
+    newcomer = waiting_follow_requests(outbound.organisation_actor(cast.organisation), 1,
+                                       at=timezone.now(), prefix="late")[0]
+    link = first["Link"]
+    rest, _pages = walk(moderator, link[1:link.index(">")], 4)
+    assert seen + rest == [pk for pk in expected if pk != expected[6]] + [newcomer.pk]
+
+
+def test_a_page_of_follow_requests_costs_the_same_queries_whatever_its_size(cast):
+    requests_in_queue(cast)
+    moderator = as_user(cast.moderator)
+    counts = []
+    for size in (2, 9):
+        with CaptureQueriesContext(connection) as queries:
+            answer = moderator.get(f"{API}/follow-requests", {"limit": size})
+        assert len(answer.json()["items"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_outsiders_get_no_page_of_follow_requests_even_with_a_cursor(cast):
+    requests_in_queue(cast)
+    cursor = as_user(cast.moderator).get(f"{API}/follow-requests",
+                                         {"limit": 2}).json()["next"]
+    assert cursor
+    for user in (cast.outsider, cast.owner, cast.teammate):  # members are no moderators
+        client = as_user(user)
+        assert_problem(client.get(f"{API}/follow-requests", {"limit": 2}), 403)
+        assert_problem(client.get(f"{API}/follow-requests", {"limit": 2, "cursor": cursor}),
+                       403)
+        assert_problem(client.get(f"{API}/follow-requests",
+                                  {"organisation": "museum-of-sound", "cursor": cursor}), 403)
+    anonymous = Client().get(f"{API}/follow-requests", {"limit": 2, "cursor": cursor})
+    assert anonymous.status_code == 401
+    assert anonymous["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "many", "2.5", ""])
+def test_a_bad_page_size_is_a_problem(cast, limit):
+    answer = as_user(cast.moderator).get(f"{API}/follow-requests", {"limit": limit})
+    assert_problem(answer, 422, "limit")
+    assert ["query", "limit"] in [error["loc"] for error in answer.json()["errors"]]
+
+
+def test_a_page_size_above_the_cap_is_lowered_and_a_foreign_cursor_refused(cast, settings):
+    expected = requests_in_queue(cast)["all"]
+    settings.API_MAX_PAGE_SIZE = 4
+    moderator = as_user(cast.moderator)
+    page = moderator.get(f"{API}/follow-requests", {"limit": 1000}).json()
+    assert [r["id"] for r in page["items"]] == expected[:4]
+    assert page["next"]
+    altered = page["next"][:-2] + ("AA" if not page["next"].endswith("AA") else "BB")
+    assert_problem(moderator.get(f"{API}/follow-requests", {"cursor": altered}), 400,
+                   "cursor")
+    # A cursor of another list (the moderation queue) does not open this one.
+    foreign = pagination.encode_cursor("exchange-cases", "created_at",
+                                       Follower.objects.get(pk=expected[0]))
+    assert_problem(moderator.get(f"{API}/follow-requests", {"cursor": foreign}), 400,
+                   "another list")
+    too_long = moderator.get(f"{API}/follow-requests", {"cursor": "a" * 401})
+    assert_problem(too_long, 422, "cursor")
+
+
 def test_the_new_operations_are_in_the_openapi_document(cast):
     schema = Client().get("/api/v1/openapi.json").json()
     paths = schema["paths"]
@@ -298,4 +446,14 @@ def test_the_new_operations_are_in_the_openapi_document(cast):
         assert method in paths[path], path
     components = schema["components"]["schemas"]
     assert {"ExhibitionLanguageOut", "ExhibitionTranslationIn", "MoveIn",
-            "FollowRequestOut", "FollowDecisionIn", "SkippedLineOut"} <= set(components)
+            "FollowRequestOut", "FollowRequestPage", "FollowDecisionIn",
+            "SkippedLineOut"} <= set(components)
+    listing = paths[f"{API}/follow-requests"]["get"]
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/FollowRequestPage"}
+    assert {"limit", "cursor", "organisation", "exhibition"} <= {
+        p["name"] for p in listing["parameters"] if p["in"] == "query"}
+    page = components["FollowRequestPage"]
+    assert set(page["required"]) == {"items"}
+    assert page["properties"]["items"]["items"] == {"$ref": "#/components/schemas/FollowRequestOut"}
+    assert "next" in page["properties"]

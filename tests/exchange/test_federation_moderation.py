@@ -3,9 +3,12 @@ servers, and making an organisation follow a remote actor; outsiders are refused
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.utils import timezone
 
 from cybercommons.core.errors import Conflict
 from cybercommons.core.models import AuditEntry, Membership, Role
@@ -13,6 +16,8 @@ from cybercommons.exchange import services
 from cybercommons.exchange.federation import inbound, outbound
 from cybercommons.exchange.models import Follower, Following, FollowState
 from cybercommons.exchange.services import ExchangeAction
+from cybercommons.exchange.views import PAGE_SIZE
+from tests.exchange.conftest import waiting_follow_requests
 
 pytestmark = pytest.mark.django_db
 INBOX = "http://testserver/ap/actors/museum-of-sound/inbox"
@@ -132,3 +137,37 @@ def test_following_a_blocked_server_or_without_administering_is_refused(cast, pe
     assert blocked.status_code == 400
     assert "blocked" in blocked.content.decode()
     assert Following.objects.count() == 0
+
+
+def test_the_follows_page_lists_waiting_requests_in_pages_each_once(cast):
+    museum = outbound.organisation_actor(cast.organisation)
+    now = timezone.now()
+    waiting = (waiting_follow_requests(museum, PAGE_SIZE - 2, at=now - timedelta(days=1),
+                                       prefix="early")
+               + waiting_follow_requests(museum, 5, at=now, prefix="late"))
+    waiting_follow_requests(museum, 2, at=now, prefix="done", state=FollowState.ACCEPTED)
+    client = login(cast.moderator)
+    first = client.get("/exchange/moderation/follows/").content.decode()
+    second = client.get("/exchange/moderation/follows/", {"page": 2}).content.decode()
+    assert "Page 1 of 2" in first
+    assert "Page 2 of 2" in second
+    assert '?page=2"' in first
+    assert '?page=1"' in second
+    for follower in waiting:
+        decide = f"/exchange/moderation/follows/{follower.pk}/"
+        assert (first.count(decide), second.count(decide)) in ((1, 0), (0, 1))
+    # Oldest first: the earlier requests fill the first page.
+    assert all(f"/exchange/moderation/follows/{f.pk}/" in first for f in waiting[:PAGE_SIZE - 2])
+    assert "far.example/users/done" not in first + second
+    # A page number past the end shows the last page rather than an error.
+    past = client.get("/exchange/moderation/follows/", {"page": 99}).content.decode()
+    assert "Page 2 of 2" in past
+    assert all(f"/exchange/moderation/follows/{f.pk}/" in past for f in waiting[PAGE_SIZE:])
+
+
+def test_a_short_queue_has_no_page_navigation(cast):
+    waiting_follow_requests(outbound.organisation_actor(cast.organisation), 2,
+                            at=timezone.now(), prefix="few")
+    page = login(cast.moderator).get("/exchange/moderation/follows/").content.decode()
+    assert "far.example/users/few1" in page
+    assert 'class="pager"' not in page

@@ -32,6 +32,7 @@ from cybercommons.exchange.schemas import (
     ExhibitionTranslationIn,
     FollowDecisionIn,
     FollowRequestOut,
+    FollowRequestPage,
     HashListIn,
     HashListOut,
     HashListReportOut,
@@ -271,16 +272,21 @@ def move_exhibition_item(request: HttpRequest, payload: MoveIn,
 # --- Federation: follow requests -------------------------------------------------------------
 
 
-@router.get("/follow-requests", response=list[FollowRequestOut], auth=SIGNED_IN,
+@router.get("/follow-requests", response=FollowRequestPage, auth=SIGNED_IN,
             operation_id="exchange_follow_requests_list",
             summary="Follow requests waiting for a moderator, for all actors or one "
-                    "organisation's or exhibition's actor")
-def list_follow_requests(request: HttpRequest,
+                    "organisation's or exhibition's actor, oldest first")
+def list_follow_requests(request: HttpRequest, response: HttpResponse,
+                         page: Query[PageParams],
                          organisation: str = Query("", pattern=SLUG_OR_EMPTY),
-                         exhibition: str = Query("", pattern=SLUG_OR_EMPTY)) -> list[Any]:
+                         exhibition: str = Query("", pattern=SLUG_OR_EMPTY)) -> dict[str, Any]:
+    # Oldest first, as on the moderators' page: the request that has waited longest is
+    # answered first, and a request arriving while a moderator pages lands at the end.
     user = _moderator(request)
-    return list(queries.follow_requests(user, organisation=organisation,
-                                        exhibition=exhibition)[:500])
+    return paginate(request, response,
+                    queries.follow_requests(user, organisation=organisation,
+                                            exhibition=exhibition),
+                    page=page, key="created_at", name="exchange-follow-requests")
 
 
 @router.post("/follow-requests/{follower_id}/decision", response=FollowRequestOut,

@@ -333,6 +333,10 @@ class FollowRequestOut(Schema):
         return obj.remote.name
 
 
+class FollowRequestPage(Page[FollowRequestOut]):
+    pass
+
+
 class FollowDecisionIn(BodySchema):
     decision: Annotated[str, StringConstraints(max_length=10)] = Field(
         ..., description='"accept" or "reject"')

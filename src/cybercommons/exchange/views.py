@@ -657,8 +657,9 @@ def instances(request: HttpRequest) -> HttpResponse:
 
 def _federation_page(request: HttpRequest, form: FollowRemoteForm, status: int = 200
                      ) -> HttpResponse:
+    pending = Paginator(policy.pending_followers(request.user), PAGE_SIZE)
     return render(request, "exchange/pages/federation.html", {
-        "form": form, "pending": policy.pending_followers(request.user),
+        "form": form, "page": pending.get_page(request.GET.get("page")),
         "followings": policy.followings(request.user)[:100],
     }, status=status)
 
