@@ -118,3 +118,28 @@ def test_collections_without_rights_do_not_exist_for_outsiders(world: World) -> 
     services.set_grant(world.alice, world.collection, organisation=world.partner,
                        can_read=True, can_write=True)
     assert policy.can_write(world.carol, world.collection)
+
+
+def test_the_one_collection_checks_agree_with_the_collection_querysets(world: World) -> None:
+    """``can_read``/``can_write`` decide from a collection's own fields where they can;
+    for every viewer and every way of being let in, they answer as the querysets do."""
+    by_grant = services.create_collection(world.alice, world.root, owner=world.cert,
+                                          title="Granted", tlp="clear", default_tlp="green")
+    services.set_grant(world.alice, by_grant, organisation=world.friend, can_read=True,
+                       can_write=True)
+    services.set_grant(world.alice, by_grant, group=world.circle, can_read=True,
+                       can_write=False)
+    viewers = [world.alice, world.bob, world.carol, world.frank, world.mallory,
+               AnonymousUser()]
+    answers = set()
+    for public, community_read, community_write in itertools.product([False, True], repeat=3):
+        Collection.objects.filter(pk=by_grant.pk).update(
+            public_read=public, community_read=community_read, community_write=community_write)
+        for viewer, collection in itertools.product(viewers, Collection.objects.all()):
+            readable = policy.readable_collections(viewer).filter(pk=collection.pk).exists()
+            writable = policy.writable_collections(viewer).filter(pk=collection.pk).exists()
+            assert policy.can_read(viewer, collection) == readable, (viewer, collection)
+            assert policy.can_write(viewer, collection) == writable, (viewer, collection)
+            answers.add((readable, writable))
+    # Every combination happens, write-only (a drop box) included.
+    assert answers == {(False, False), (False, True), (True, False), (True, True)}

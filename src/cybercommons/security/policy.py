@@ -113,10 +113,27 @@ def visible_collections(viewer: Viewer) -> QuerySet[Collection]:
 
 
 def can_read(viewer: Viewer, collection: Collection) -> bool:
+    """``_read_q`` for one collection: decided from its own fields where they suffice
+    (public, own, community), by the grants query only otherwise."""
+    r = reach(viewer)
+    if collection.public_read:
+        return True
+    if not r.signed_in:
+        return False
+    if collection.owner_id in r.org_ids or (
+            collection.community_read and collection.api_root_id in r.community_ids):
+        return True
     return readable_collections(viewer).filter(pk=collection.pk).exists()
 
 
 def can_write(viewer: Viewer, collection: Collection) -> bool:
+    """``_write_q`` for one collection, decided as ``can_read`` is."""
+    r = reach(viewer)
+    if not r.signed_in:
+        return False
+    if collection.owner_id in r.org_ids or (
+            collection.community_write and collection.api_root_id in r.community_ids):
+        return True
     return writable_collections(viewer).filter(pk=collection.pk).exists()
 
 
