@@ -247,3 +247,36 @@ def test_the_country_page_states_the_trend_window_and_lets_the_reader_change_it(
     assert refused.status_code == 200
     assert "at least 2" in refused.content.decode()
     assert "the last 10 years with data" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_projects_and_funders_come_in_pages_each_once_keeping_the_filter(
+        client, market, cast, monkeypatch):
+    from cybercommons.economy import services, views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    # Equal names: the order within a name rests on the key, so no row falls between pages.
+    made = [services.create_project(cast.owner, cast.ministry, name=f"Site {n // 2}",
+                                    country="KE", sectors=["connectivity"]) for n in range(5)]
+    elsewhere = services.create_project(cast.owner, cast.ministry, name="Site elsewhere",
+                                        country="FR", sectors=["connectivity"])
+    client.force_login(cast.outsider)
+    expected = sorted([market.project, *made], key=lambda p: (p.name, p.pk))
+    pages = [client.get("/economy/projects/", {"country": "ke", "page": n}).content.decode()
+             for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert '?country=ke&amp;page=2"' in pages[0]
+    for project in expected:
+        link = f'href="/economy/projects/{project.pk}/"'
+        assert sorted(page.count(link) for page in pages) == [0, 1], project.name
+    assert all(f'href="/economy/projects/{p.pk}/"' in pages[0] for p in expected[:3])
+    for page in pages:
+        assert "Secret backbone" not in page  # private to the ministry
+        assert f"/economy/projects/{elsewhere.pk}/" not in page  # the filter stays
+    funders = [services.create_funder(cast.banker, cast.bank, name=f"Fund {n}",
+                                      type="development_bank") for n in range(3)]
+    listed = [client.get("/economy/funders/", {"page": n}).content.decode() for n in (1, 2)]
+    for funder in [market.funder, *funders]:
+        link = f'href="/economy/funders/{funder.pk}/"'
+        assert sorted(page.count(link) for page in listed) == [0, 1], funder.name
+    assert "Page 2 of 2" in listed[1]

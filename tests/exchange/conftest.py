@@ -160,3 +160,35 @@ def waiting_follow_requests(actor, count: int, *, at, prefix: str,  # type: igno
         made.append(Follower.objects.create(actor=actor, remote=remote, follow_id=ap_id + "/f",
                                             state=state, created_at=at))
     return made
+
+
+def walk_pages(client, url: str, size: int, *, field: str = "id"  # type: ignore[no-untyped-def]
+               ) -> tuple[list, int]:
+    """Follow the Link headers of an API list from `url` to its last page: the `field` of
+    every row seen, in order, and how many pages there were. Every page but the last is
+    full and names its successor in both `next` and Link."""
+    from urllib.parse import parse_qs, urlsplit
+
+    seen: list = []
+    pages = 0
+    next_url: str | None = url
+    while next_url:
+        answer = client.get(next_url)
+        assert answer.status_code == 200, answer.content
+        page = answer.json()
+        assert set(page) == {"items", "next"}
+        assert len(page["items"]) <= size
+        assert page["items"] or pages == 0, "an empty page after a full one"
+        seen += [row[field] for row in page["items"]]
+        pages += 1
+        if page["next"] is None:
+            assert "Link" not in answer
+            next_url = None
+        else:
+            assert len(page["items"]) == size
+            link = answer["Link"]
+            assert link.endswith('>; rel="next"')
+            next_url = link[1:link.index(">")]
+            assert parse_qs(urlsplit(next_url).query)["cursor"] == [page["next"]]
+        assert pages <= 50, "the pages never end"
+    return seen, pages

@@ -7,10 +7,12 @@ import json
 import pytest
 from django.test import Client
 
+from cybercommons.core.lib import pagination
 from cybercommons.exchange import services
 from cybercommons.exchange.kernel import pdq
+from cybercommons.exchange.models import HashList
 from cybercommons.exchange.services import TextInput
-from tests.exchange.conftest import as_user, body, drawn_image
+from tests.exchange.conftest import as_user, body, drawn_image, walk_pages
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/exchange"
@@ -157,12 +159,80 @@ def test_moderators_list_decide_and_import_through_the_api(cast):
     decided = moderator.post(f"{API}/moderation/cases/{case_id}/decision",
                              **body({"outcome": "restore", "reason": "False match"}))
     assert decided.status_code == 201
-    lists = moderator.get(f"{API}/moderation/hash-lists").json()
+    lists = moderator.get(f"{API}/moderation/hash-lists").json()["items"]
     assert lists[0]["size"] == 1
     assert "lines" not in lists[0]
     blocked = moderator.put(f"{API}/moderation/instances/bad.example",
                             **body({"policy": "block"}))
     assert blocked.json()["policy"] == "block"
+
+
+def imported_hash_lists(cast, count: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """`count` hash lists (`count` not a multiple of 5) whose names do not sort in the order
+    they were made, the n-th made holding n + 1 hashes: the expected name → size."""
+    sizes = {}
+    for n in range(count):
+        name = f"list {(n * 5) % count:02d}"
+        services.import_hash_list(cast.moderator, name=name,
+                                  lines=[f"{n:02x}{k:062x}" for k in range(n + 1)])
+        sizes[name] = n + 1
+    return sizes
+
+
+def test_hash_lists_come_in_pages_by_name_each_once_with_its_size(cast):
+    sizes = imported_hash_lists(cast, 7)
+    moderator = as_user(cast.moderator)
+    names, pages = walk_pages(moderator, f"{API}/moderation/hash-lists?limit=3", 3,
+                              field="name")
+    assert (names, pages) == (sorted(sizes), 3)
+    assert walk_pages(moderator, f"{API}/moderation/hash-lists?limit=7", 7,
+                      field="name") == (sorted(sizes), 1)
+    # The size of each list is counted on every page, not across the page's join.
+    second = moderator.get(f"{API}/moderation/hash-lists", {"limit": 2}).json()["next"]
+    rows = moderator.get(f"{API}/moderation/hash-lists", {"limit": 2, "cursor": second}).json()
+    assert {row["name"]: row["size"] for row in rows["items"]} == {
+        name: sizes[name] for name in sorted(sizes)[2:4]}
+    first = moderator.get(f"{API}/moderation/hash-lists").json()
+    assert ([row["name"] for row in first["items"]], first["next"]) == (sorted(sizes), None)
+
+
+def test_outsiders_get_no_page_of_hash_lists_even_with_a_cursor(cast):
+    imported_hash_lists(cast, 3)
+    cursor = as_user(cast.moderator).get(f"{API}/moderation/hash-lists",
+                                         {"limit": 1}).json()["next"]
+    assert cursor
+    for user in (cast.outsider, cast.owner, cast.teammate):
+        answer = as_user(user).get(f"{API}/moderation/hash-lists", {"cursor": cursor})
+        assert answer.status_code == 403
+        assert answer["Content-Type"] == "application/problem+json"
+        assert "list 0" not in answer.content.decode()
+    assert Client().get(f"{API}/moderation/hash-lists", {"cursor": cursor}).status_code == 401
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "ten", ""])
+def test_a_bad_page_size_of_hash_lists_is_a_problem(cast, limit):
+    answer = as_user(cast.moderator).get(f"{API}/moderation/hash-lists", {"limit": limit})
+    assert answer.status_code == 422
+    assert answer["Content-Type"] == "application/problem+json"
+    assert ["query", "limit"] in [error["loc"] for error in answer.json()["errors"]]
+
+
+def test_a_cursor_of_another_list_does_not_open_the_hash_lists(cast):
+    imported_hash_lists(cast, 2)
+    foreign = pagination.encode_cursor("exchange-cases", "name", HashList.objects.first())
+    answer = as_user(cast.moderator).get(f"{API}/moderation/hash-lists", {"cursor": foreign})
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == "The cursor belongs to another list or another ordering."
+
+
+def test_the_hash_list_page_is_in_the_openapi_document(cast):
+    schema = Client().get("/api/v1/openapi.json").json()
+    listing = schema["paths"][f"{API}/moderation/hash-lists"]["get"]
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/HashListPage"}
+    assert {"limit", "cursor"} <= {p["name"] for p in listing["parameters"]}
+    page = schema["components"]["schemas"]["HashListPage"]
+    assert page["properties"]["items"]["items"] == {"$ref": "#/components/schemas/HashListOut"}
 
 
 def test_exhibitions_through_the_api(cast):

@@ -88,3 +88,68 @@ def test_notices_are_shown_to_their_owner_only(cast):
     outsider = Client()
     outsider.force_login(cast.outsider)
     assert "held for review" not in outsider.get("/exchange/notices/").content.decode()
+
+
+def test_notices_come_in_pages_newest_first_each_once(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cybercommons.exchange.models import Notice
+    from cybercommons.exchange.views import PAGE_SIZE
+
+    # Notices are written directly: a page needs more than a test makes happen otherwise;
+    # the path that writes one is tested above. Several share a moment, as a busy day does.
+    now = timezone.now()
+    made = [Notice.objects.create(user=cast.owner, message=f"notice number {n}.",
+                                  created_at=now - timedelta(hours=n // 3))
+            for n in range(PAGE_SIZE + 4)]
+    Notice.objects.create(user=cast.outsider, message="notice for someone else.")
+    owner = Client()
+    owner.force_login(cast.owner)
+    pages = [owner.get("/exchange/notices/", {"page": n}).content.decode() for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert '?page=2"' in pages[0]
+    for notice in made:
+        shown = [page.count(f"— {notice.message}<") for page in pages]
+        assert sorted(shown) == [0, 1], notice.message
+    newest = sorted(made, key=lambda n: (n.created_at, n.pk), reverse=True)
+    assert all(f"— {n.message}<" in pages[0] for n in newest[:PAGE_SIZE])
+    assert "someone else" not in pages[0] + pages[1]
+    outsider = Client()
+    outsider.force_login(cast.outsider)
+    theirs = outsider.get("/exchange/notices/", {"page": 2}).content.decode()
+    assert "notice number" not in theirs
+    assert 'class="pager"' not in theirs
+    # A page number that is no number shows the first page, not an error.
+    assert owner.get("/exchange/notices/", {"page": "x"}).content.decode().count(
+        "notice number") == PAGE_SIZE
+
+
+def test_the_versions_of_a_work_come_in_pages_each_once(cast):
+    from cybercommons.exchange.views import PAGE_SIZE
+
+    item = work(cast)
+    for n in range(PAGE_SIZE + 2):
+        services.update_work(cast.owner, item, creator=f"Creator {n}")
+    count = item.versions.count()
+    assert count > PAGE_SIZE
+    pages = [Client().get(f"/exchange/works/{item.uuid}/", {"versions": n}).content.decode()
+             for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert '?versions=2"' in pages[0]
+    assert 'aria-label="Pages of versions"' in pages[0]
+    for number in range(1, count + 1):
+        link = f'href="/exchange/works/{item.uuid}/versions/{number}/"'
+        assert sorted(page.count(link) for page in pages) == [0, 1], number
+    # Newest first: the latest version opens the first page, the original ends the last.
+    assert f"/versions/{count}/" in pages[0]
+    assert "/versions/1/" in pages[1]
+    # Once the work is for its organisation only, outsiders get no page of its versions.
+    services.update_work(cast.owner, item, visibility="organisation")
+    outsider = Client()
+    outsider.force_login(cast.outsider)
+    assert outsider.get(f"/exchange/works/{item.uuid}/", {"versions": 2}).status_code == 404
+    teammate = Client()
+    teammate.force_login(cast.teammate)
+    assert teammate.get(f"/exchange/works/{item.uuid}/", {"versions": 2}).status_code == 200

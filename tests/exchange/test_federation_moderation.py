@@ -171,3 +171,68 @@ def test_a_short_queue_has_no_page_navigation(cast):
     page = login(cast.moderator).get("/exchange/moderation/follows/").content.decode()
     assert "far.example/users/few1" in page
     assert 'class="pager"' not in page
+
+
+def followed_actors(actor, count: int, *, at,  # type: ignore[no-untyped-def]
+                    prefix: str = "followed") -> list[Following]:
+    """`count` remote actors our `actor` follows, all from the moment `at`. Written directly:
+    the follow path itself is tested with the live peer above."""
+    from cybercommons.exchange.models import RemoteActor
+
+    made = []
+    for n in range(count):
+        ap_id = f"https://far.example/users/{prefix}{n}"
+        remote = RemoteActor.objects.create(
+            ap_id=ap_id, domain="far.example", inbox=ap_id + "/inbox",
+            key_id=ap_id + "#main-key", public_key_pem="-")
+        made.append(Following.objects.create(actor=actor, remote=remote, follow_id=ap_id + "/f",
+                                              state=FollowState.ACCEPTED, created_at=at))
+    return made
+
+
+def test_the_actors_we_follow_come_in_pages_each_once_beside_the_requests(cast):
+    museum = outbound.organisation_actor(cast.organisation)
+    now = timezone.now()
+    followed = (followed_actors(museum, 3, at=now, prefix="today")
+                + followed_actors(museum, PAGE_SIZE - 3 + 5, at=now - timedelta(days=1)))
+    waiting_follow_requests(museum, PAGE_SIZE + 1, at=now, prefix="asks")
+    client = login(cast.moderator)
+    pages = [client.get("/exchange/moderation/follows/",
+                        {"page": 2, "following": n}).content.decode() for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert "Page 2 of 2" in pages[1]
+    for page in pages:
+        # The requests stay on their own page 2 while the followed actors turn.
+        assert "far.example/users/asks" + str(PAGE_SIZE) in page
+        assert "far.example/users/asks0<" not in page
+    assert '?page=2&amp;following=2"' in pages[0]
+    assert '?page=2&amp;following=1"' in pages[1]
+    assert '?page=1&amp;following=1"' in pages[0]  # the requests' own pager
+    for following in followed:
+        shown = [page.count(f"<bdi dir=\"ltr\">{following.remote.ap_id}</bdi>") for page in pages]
+        assert sorted(shown) == [0, 1], following.remote.ap_id
+    # Newest first: the three followed today open the first page.
+    assert all(f.remote.ap_id + "<" in pages[0] for f in followed[:3])
+    assert 'aria-label="Pages of actors we follow"' in pages[0]
+    assert 'aria-label="Pages of follow requests"' in pages[0]
+
+
+def test_outsiders_see_no_page_of_the_actors_we_follow(cast):
+    followed_actors(outbound.organisation_actor(cast.organisation), PAGE_SIZE + 1,
+                    at=timezone.now())
+    for user in (cast.outsider, cast.owner, cast.teammate):
+        answer = login(user).get("/exchange/moderation/follows/", {"following": 2})
+        assert answer.status_code == 403
+        assert "far.example/users/followed" not in answer.content.decode()
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "many", "99"])
+def test_a_bad_page_number_of_the_actors_we_follow_shows_a_real_page(cast, number):
+    followed = followed_actors(outbound.organisation_actor(cast.organisation), PAGE_SIZE + 1,
+                               at=timezone.now())
+    page = login(cast.moderator).get("/exchange/moderation/follows/",
+                                     {"following": number}).content.decode()
+    last = number != "many"  # as Django's get_page: out of range → last page; junk → first
+    assert ("Page 2 of 2" if last else "Page 1 of 2") in page
+    shown = sum(f.remote.ap_id + "<" in page for f in followed)
+    assert shown == (1 if last else PAGE_SIZE)

@@ -243,3 +243,83 @@ def test_staff_choose_the_dataset_the_analysis_reads(sample: Dataset, cast: Any)
     assert _client(cast.staff).post(url).status_code == 302
     assert Dataset.objects.get(pk=other.pk).is_active
     assert not Dataset.objects.get(pk=sample.pk).is_active
+
+
+def _plans(user: Any, count: int, *, public: bool) -> list[PlannerRun]:
+    """Plans written directly (running the planner is tested above), all from one moment:
+    the order within it rests on the primary key."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    return [PlannerRun.objects.create(budget=1000 + n + (500 if public else 0),
+                                      objective="capped_min_cut", created_by=user,
+                                      is_public=public, created_at=now)
+            for n in range(count)]
+
+
+def test_the_plans_come_in_pages_each_once_and_outsiders_see_only_public_ones(
+        sample: Dataset, cast: Any) -> None:
+    from cybercommons.infrastructure.views import PLANS_PER_PAGE
+
+    private = _plans(cast.owner, PLANS_PER_PAGE - 5, public=False)
+    public = _plans(cast.owner, 8, public=True)
+    owner = _client(cast.owner)
+    pages = [owner.get("/infrastructure/planner/", {"page": n}).content.decode() for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert '?page=2"' in pages[0]
+    assert 'aria-label="Pages of plans"' in pages[0]
+    for run in private + public:
+        link = f"/infrastructure/planner/{run.public_id}/"
+        assert sorted(page.count(link) for page in pages) == [0, 1], run.budget
+    # Newest first, then the later key: the last public plans open the first page.
+    assert f"/infrastructure/planner/{public[-1].public_id}/" in pages[0]
+    outsider = _client(cast.outsider).get("/infrastructure/planner/").content.decode()
+    assert all(f"/infrastructure/planner/{run.public_id}/" in outsider for run in public)
+    assert not any(f"/infrastructure/planner/{run.public_id}/" in outsider for run in private)
+    assert 'class="pager"' not in outsider
+    # A page number that is no number shows the first page.
+    junk = owner.get("/infrastructure/planner/", {"page": "last"}).content.decode()
+    assert [f"/infrastructure/planner/{run.public_id}/" in junk for run in private + public] == [
+        f"/infrastructure/planner/{run.public_id}/" in pages[0] for run in private + public]
+
+
+def test_country_names_to_review_come_in_pages_for_staff_only(
+        sample: Dataset, cast: Any) -> None:
+    from cybercommons.infrastructure.models import UnresolvedName
+    from cybercommons.infrastructure.views import NAMES_PER_PAGE
+
+    # Several rows share a name, as a file naming one unknown country many times does.
+    names = [UnresolvedName.objects.create(
+        dataset=sample, source_name=f"Atlantis {n // 3:03d}", record_type="landing-point",
+        record_id=f"record-{n:03d}", reason="no rule matches") for n in range(NAMES_PER_PAGE + 7)]
+    staff = _client(cast.staff)
+    pages = [staff.get("/infrastructure/import/", {"names": n}).content.decode() for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert "Page 2 of 2" in pages[1]
+    assert '?names=2"' in pages[0]
+    for name in names:
+        entry = f"landing-point {name.record_id}:"
+        assert sorted(page.count(entry) for page in pages) == [0, 1], name.record_id
+    assert "The 20 most recent imports." in pages[0]
+    for user in (cast.outsider, cast.owner, None):
+        answer = _client(user).get("/infrastructure/import/", {"names": 2})
+        assert answer.status_code in (302, 403)
+        assert "Atlantis" not in answer.content.decode()
+
+
+def test_the_scenario_page_says_when_it_offers_only_the_newest_to_compare(
+        sample: Dataset, cast: Any) -> None:
+    from cybercommons.infrastructure.views import COMPARABLE
+
+    made = [services.save_scenario(cast.owner, title=f"Cut {n}", kind="cut", is_public=True,
+                                   parameters={"cables": ["sample-tonga-cable"]})
+            for n in range(COMPARABLE + 1)]
+    many = _client().get(f"/infrastructure/scenarios/{made[0].public_id}/").content.decode()
+    assert f"Only the {COMPARABLE} most recent scenarios are offered here." in many
+    assert 'href="/infrastructure/scenarios/"' in many
+    few = _client().get(f"/infrastructure/scenarios/{made[-1].public_id}/").content.decode()
+    offered = few[few.index('<select id="compare-b"'):]
+    assert offered[:offered.index("</select>")].count("<option") == COMPARABLE
+    made[1].delete()
+    fewer = _client().get(f"/infrastructure/scenarios/{made[-1].public_id}/").content.decode()
+    assert "most recent scenarios are offered here" not in fewer

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -41,6 +42,7 @@ from cybercommons.economy.models import ExpressionOfInterest, IndexDefinition, I
 
 MAX_COMPARED = 5
 CSV_TYPE = "text/csv; charset=utf-8"
+PAGE_SIZE = 50  # projects or funders per page
 STATUS_LABELS = {
     "already_reached": gettext_lazy("target already reached"),
     "on_track": gettext_lazy("on track: reached by the target year at the current pace"),
@@ -90,8 +92,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "indicators": queries.indicators_with_data(request.user),
         "indices": policy.index_definitions(request.user),
         "can_import": policy.can_import(request.user),
-        "projects": policy.projects(request.user)[:5],
-        "funders": policy.funders(request.user)[:5],
     })
 
 
@@ -457,12 +457,18 @@ def _editable_orgs(request: HttpRequest) -> Any:
         pk__in=memberships.values("organisation_id"))
 
 
+def _page(request: HttpRequest, rows: Any) -> Any:
+    """One page of a list of projects or funders, by name; the key orders equal names."""
+    return Paginator(rows.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = policy.projects(request.user)
     if request.GET.get("country"):
         projects = projects.filter(country_id=request.GET["country"].upper()[:2])
-    return render(request, "economy/pages/project_list.html", {"projects": projects})
+    return render(request, "economy/pages/project_list.html",
+                  {"page": _page(request, projects)})
 
 
 def _project(request: HttpRequest, pk: int) -> Any:
@@ -558,7 +564,7 @@ def project_matches(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def funder_list(request: HttpRequest) -> HttpResponse:
     return render(request, "economy/pages/funder_list.html",
-                  {"funders": policy.funders(request.user)})
+                  {"page": _page(request, policy.funders(request.user))})
 
 
 def _funder(request: HttpRequest, pk: int) -> Any:

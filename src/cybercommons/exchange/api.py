@@ -34,7 +34,7 @@ from cybercommons.exchange.schemas import (
     FollowRequestOut,
     FollowRequestPage,
     HashListIn,
-    HashListOut,
+    HashListPage,
     HashListReportOut,
     InstanceIn,
     InstanceOut,
@@ -344,11 +344,14 @@ def decide(request: HttpRequest, payload: DecisionIn,
                                        reason=payload.reason))
 
 
-@router.get("/moderation/hash-lists", response=list[HashListOut], auth=SIGNED_IN,
-            operation_id="exchange_hash_lists", summary="Hash lists (moderators; no hashes)")
-def list_hash_lists(request: HttpRequest) -> list[Any]:
+@router.get("/moderation/hash-lists", response=HashListPage, auth=SIGNED_IN,
+            operation_id="exchange_hash_lists",
+            summary="Hash lists by name (moderators; no hashes)")
+def list_hash_lists(request: HttpRequest, response: HttpResponse,
+                    page: Query[PageParams]) -> dict[str, Any]:
     user = _moderator(request)
-    return list(policy.hash_lists(user).annotate(size=Count("entries")))
+    return paginate(request, response, policy.hash_lists(user).annotate(size=Count("entries")),
+                    page=page, key="name", name="exchange-hash-lists")
 
 
 @router.post("/moderation/hash-lists", response={201: HashListReportOut}, auth=SIGNED_IN,

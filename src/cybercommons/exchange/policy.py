@@ -163,6 +163,8 @@ def administered_organisations(viewer: Viewer) -> QuerySet[Organisation]:
 
 
 def notices(viewer: Viewer) -> QuerySet[Notice]:
+    """A person's own notices, newest first; the primary key orders notices of one moment
+    so that a page boundary never falls between equals."""
     if not viewer.is_authenticated:
         return Notice.objects.none()
-    return Notice.objects.filter(user=viewer)
+    return Notice.objects.filter(user=viewer).order_by("-created_at", "-pk")

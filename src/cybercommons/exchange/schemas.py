@@ -410,6 +410,10 @@ class HashListOut(Schema):
     updated_at: datetime
 
 
+class HashListPage(Page[HashListOut]):
+    pass
+
+
 class InstanceIn(BodySchema):
     policy: str
     note: Annotated[str, StringConstraints(max_length=500)] = ""

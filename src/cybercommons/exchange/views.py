@@ -101,11 +101,13 @@ def work_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     attribution = queries.attribution(work, language if language in licences.LANGUAGES
                                       else "en")
     can_edit = policy.can_edit(request.user, work)
+    versions = Paginator(work.versions.all(), PAGE_SIZE).get_page(request.GET.get("versions"))
+    versions.object_list = [_noted(v) for v in versions.object_list]
     return render(request, "exchange/pages/work_detail.html", {
         "work": work, "texts": list(work.texts.all()),
         "shown": queries.text_for(work, language),
         "attribution": attribution, "licence": licences.get_licence(work.licence),
-        "versions": [_noted(v) for v in work.versions.all()[:20]],
+        "versions": versions,
         "media": list(work.media.all()),
         "can_edit": can_edit, "can_translate": policy.can_translate(request.user, work),
         "cases": policy.own_cases(request.user).filter(work=work).prefetch_related(
@@ -657,10 +659,12 @@ def instances(request: HttpRequest) -> HttpResponse:
 
 def _federation_page(request: HttpRequest, form: FollowRemoteForm, status: int = 200
                      ) -> HttpResponse:
+    # Two lists, two page numbers: each pager keeps the other's place in its links.
     pending = Paginator(policy.pending_followers(request.user), PAGE_SIZE)
+    followings = Paginator(policy.followings(request.user), PAGE_SIZE)
     return render(request, "exchange/pages/federation.html", {
         "form": form, "page": pending.get_page(request.GET.get("page")),
-        "followings": policy.followings(request.user)[:100],
+        "followings": followings.get_page(request.GET.get("following")),
     }, status=status)
 
 
@@ -707,8 +711,9 @@ def follower_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def notices(request: HttpRequest) -> HttpResponse:
-    return render(request, "exchange/pages/notices.html",
-                  {"notices": policy.notices(request.user).select_related("work")[:100]})
+    notices = policy.notices(request.user).select_related("work")
+    return render(request, "exchange/pages/notices.html", {
+        "page": Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))})
 
 
 def country_panel(request: HttpRequest, country: Country) -> str | None:

@@ -62,6 +62,9 @@ from cybercommons.governance.models import (
 from cybercommons.governance.outcomes import outcome_label
 from cybercommons.governance.rendering import diff_html, diff_stats, render_markdown
 
+NOTIFICATIONS_PER_PAGE = 25
+PANEL_PROCESSES = 10  # on a country's page, the newest; the page says when there are more
+
 
 def _process(request: HttpRequest, slug: str) -> Process:
     process = queries.process_for(request.user, slug)
@@ -697,8 +700,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.mark_notifications_read(user)
         return redirect("governance:notifications")
-    items = policy.notifications(user).select_related("process")[:100]
-    return render(request, "governance/pages/notifications.html", {"items": items})
+    items = policy.notifications(user).select_related("process")
+    return render(request, "governance/pages/notifications.html", {
+        "page": Paginator(items, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))})
 
 
 def country_panel(request: HttpRequest, country: Country) -> str | None:
@@ -706,5 +710,6 @@ def country_panel(request: HttpRequest, country: Country) -> str | None:
     processes = queries.processes_open_to(request.user, country)
     if not processes:
         return None
-    return render_to_string("governance/partials/country_panel.html",
-                            {"country": country, "processes": processes[:10]}, request=request)
+    return render_to_string("governance/partials/country_panel.html", {
+        "country": country, "processes": processes[:PANEL_PROCESSES], "total": len(processes),
+    }, request=request)

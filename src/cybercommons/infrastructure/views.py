@@ -49,6 +49,11 @@ from cybercommons.infrastructure.models import CandidateProject, Dataset, Scenar
 CSV_TYPE = "text/csv; charset=utf-8"
 # Storms with more trials than this run in the background with a progress page.
 BACKGROUND_TRIALS = 5000
+PLANS_PER_PAGE = 20
+NAMES_PER_PAGE = 50
+# Summaries, not lists: the page says how many it shows.
+RECENT_IMPORTS = 20
+COMPARABLE = 50  # scenarios offered to compare with, newest first
 
 
 def _csv(header: list[str], rows: Any, name: str) -> HttpResponse:
@@ -361,8 +366,7 @@ def scenario_builder(request: HttpRequest) -> HttpResponse:
     dataset = _require_dataset(request)
     form = ScenarioForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "ready": READY_SCENARIOS.values(),
-                               "regions": NAMED_REGIONS, "dataset": dataset,
-                               "saved": policy.scenarios(request.user)[:20]}
+                               "regions": NAMED_REGIONS, "dataset": dataset}
     status = 200
     if request.method == "POST":
         status = 400
@@ -461,7 +465,8 @@ def scenario_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "scenario": scenario, "title": scenario.title, "dataset": dataset,
         "parameters": scenario.parameters, "kind": scenario.kind,
         "can_change": policy.can_change(request.user, scenario.created_by_id),
-        "others": policy.scenarios(request.user).exclude(pk=scenario.pk)[:50],
+        "others": policy.scenarios(request.user).exclude(pk=scenario.pk)[:COMPARABLE],
+        "comparable": COMPARABLE,
         **_result_context(request, dataset, scenario.results)})
 
 
@@ -559,7 +564,9 @@ def planner(request: HttpRequest) -> HttpResponse:
             {"pk": c.pk, "name": c.name, "get_kind_display": c.get_kind_display(),
              "cost": c.cost, "links_text": _links_text(c.links or {})} for c in candidates],
         "form": form,
-        "candidate_form": CandidateForm(), "runs": policy.planner_runs(request.user)[:20],
+        "candidate_form": CandidateForm(),
+        "runs": Paginator(policy.planner_runs(request.user).order_by("-created_at", "-pk"),
+                          PLANS_PER_PAGE).get_page(request.GET.get("page")),
     }, status=status)
 
 
@@ -650,9 +657,11 @@ def import_start(request: HttpRequest) -> HttpResponse:
                                      constellation=form.cleaned_data["constellation"])
             return redirect("core:progress", key=progress.key)
     return render(request, "infrastructure/pages/import.html", {
-        "form": form, "runs": policy.import_runs(request.user)[:20],
-        "datasets": policy.datasets(request.user),
-        "unresolved": policy.unresolved_names(request.user)[:50],
+        "form": form, "runs": policy.import_runs(request.user)[:RECENT_IMPORTS],
+        "recent_imports": RECENT_IMPORTS, "datasets": policy.datasets(request.user),
+        "unresolved": Paginator(
+            policy.unresolved_names(request.user).order_by("source_name", "pk"),
+            NAMES_PER_PAGE).get_page(request.GET.get("names")),
     }, status=400 if request.method == "POST" else 200)
 
 

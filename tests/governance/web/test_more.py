@@ -157,3 +157,46 @@ def test_a_ranked_ballot_from_the_voting_page(make_process: Callable[..., Proces
                                {"rank-0": "7 days", "rank-1": "48 hours"})
     mine = _client(cast.company).get(f"{BASE}/{process.slug}/ballots/mine").json()
     assert mine["ranking"] == ["7 days", "48 hours"]
+
+
+def test_notifications_come_in_pages_each_once_and_only_of_visible_processes(
+        make_process: Callable[..., Process], restricted: Process, cast: Cast) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cybercommons.governance.models import Notification
+    from cybercommons.governance.views import NOTIFICATIONS_PER_PAGE
+
+    public = make_process(slug="open-norm", title="Open norm")
+    now = timezone.now()
+    # Written directly: a page needs more notifications than phases a test can walk through.
+    # Three at a time share a moment, so the order within a moment rests on the key.
+    made = [Notification.objects.create(
+        user=cast.outsider, process=public, kind="new_version",
+        message=f"Notice {n} about the open norm.", created_at=now - timedelta(hours=n // 3))
+        for n in range(NOTIFICATIONS_PER_PAGE + 3)]
+    Notification.objects.create(user=cast.outsider, process=restricted, kind="new_version",
+                                message="Notice about the restricted norm.")
+    Notification.objects.create(user=cast.company, process=public, kind="new_version",
+                                message="Notice for another participant.")
+    client = _client(cast.outsider)
+    pages = [client.get("/governance/notifications/", {"page": n}).content.decode()
+             for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert "Page 2 of 2" in pages[1]
+    assert '?page=2"' in pages[0]
+    for notification in made:
+        shown = [page.count(f">{notification.message}<") for page in pages]
+        assert sorted(shown) == [0, 1], notification.message
+    newest = sorted(made, key=lambda n: (n.created_at, n.pk), reverse=True)
+    assert all(f">{n.message}<" in pages[0] for n in newest[:NOTIFICATIONS_PER_PAGE])
+    for page in pages:
+        assert "restricted norm" not in page
+        assert "another participant" not in page
+    # A page past the end shows the last page, not an error.
+    assert "Page 2 of 2" in client.get("/governance/notifications/", {"page": 9}).content.decode()
+    # Marking read reaches every notification, not only those on the first page.
+    client.post("/governance/notifications/")
+    assert not Notification.objects.filter(process=public, user=cast.outsider,
+                                           read_at__isnull=True).exists()

@@ -94,3 +94,21 @@ def test_the_list_costs_the_same_queries_however_many_restricted_processes(
     with django_assert_max_num_queries(len(first.captured_queries)):
         page = client.get("/governance/")
     assert page.content.decode().count("Cable norm") == 9
+
+
+def test_the_country_panel_says_when_it_shows_only_the_newest(
+        make_process: Callable[..., Process], cast: Cast) -> None:
+    from cybercommons.governance.views import PANEL_PROCESSES
+
+    made = [make_process(slug=f"norm-{n}", title=f"Norm number {n}")
+            for n in range(PANEL_PROCESSES + 2)]
+    request = RequestFactory().get("/")
+    request.user = cast.outsider
+    panel = views.country_panel(request, cast.kenya) or ""
+    assert panel.count('href="/governance/norm-') == PANEL_PROCESSES
+    assert (f"The newest {PANEL_PROCESSES} of {PANEL_PROCESSES + 2} consultations open to "
+            "this country.") in panel
+    assert 'href="/governance/"' in panel
+    for process in made[2:]:
+        process.delete()
+    assert "The newest" not in (views.country_panel(request, cast.kenya) or "")
