@@ -257,6 +257,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Limits ---------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CYBERCOMMONS_MAX_BODY_BYTES", 10 * 1024 * 1024, 1024)
+# Threat-intelligence imports (security): the largest document fetched or uploaded, and how
+# long a fetch may take.
+CYBERCOMMONS_IMPORT_MAX_BYTES = env_int("CYBERCOMMONS_IMPORT_MAX_BYTES", 20 * 1024 * 1024, 1024)
+CYBERCOMMONS_IMPORT_TIMEOUT = env_int("CYBERCOMMONS_IMPORT_TIMEOUT", 30, 1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Protocol endpoints that enforce their own, configurable body limit (a TAXII API root's
