@@ -124,7 +124,7 @@ def test_the_api_carries_code_values_and_the_sentence_in_the_request_language(
     assert explained["missing_data_rule_message"]["text"] == explained["missing_data_rule"]
     matches = client.get(f"{API}/projects/{market.project.pk}/matches",
                          HTTP_ACCEPT_LANGUAGE="en").json()
-    geography = matches[0]["components"][0]
+    geography = matches["items"][0]["components"][0]
     assert geography["reason"] == "funder funds projects in Africa"
     assert geography["reason_message"] == {"code": "match.funder_funds_regions",
                                            "params": {"regions": ["M49:2"]},

@@ -280,3 +280,138 @@ def test_projects_and_funders_come_in_pages_each_once_keeping_the_filter(
         link = f'href="/economy/funders/{funder.pk}/"'
         assert sorted(page.count(link) for page in listed) == [0, 1], funder.name
     assert "Page 2 of 2" in listed[1]
+
+
+@pytest.mark.django_db
+def test_the_import_page_says_it_shows_only_the_most_recent_imports(client, cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cybercommons.economy.models import ImportRun
+    from cybercommons.economy.views import RECENT_IMPORTS
+
+    # Reports written directly: importing a file is tested above. Two share each moment.
+    now = timezone.now()
+    runs = [ImportRun.objects.create(kind="csv", file_name=f"file-{n:03d}.csv",
+                                     started_at=now - timedelta(minutes=n // 2),
+                                     status=ImportRun.Status.DONE)
+            for n in range(RECENT_IMPORTS + 3)]
+    cast.owner.is_staff = True
+    cast.owner.save()
+    client.force_login(cast.owner)
+    page = client.get("/economy/import/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"The {RECENT_IMPORTS} most recent imports." in page
+    newest = sorted(runs, key=lambda r: (r.started_at, r.pk), reverse=True)
+    assert [f"<td>{r.file_name}</td>" in page for r in newest] == (
+        [True] * RECENT_IMPORTS + [False] * 3)
+    client.force_login(cast.outsider)
+    refused = client.get("/economy/import/")
+    assert refused.status_code == 403
+    assert "file-000.csv" not in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_matches_page_goes_through_the_ranking_in_pages_each_once(
+        client, market, cast, monkeypatch):
+    from cybercommons.economy import queries, services, views
+
+    monkeypatch.setattr(views, "MATCHES_PER_PAGE", 4)
+    for n in range(6):
+        services.create_funder(cast.banker, cast.bank, name=f"Fund {n}", type="development_bank",
+                               sectors=["connectivity"] if n % 2 else ["health"],
+                               regions=["M49:2"])
+    secret = services.create_funder(cast.banker, cast.bank, name="Quiet fund",
+                                    type="development_bank", visibility="private")
+    client.force_login(cast.outsider)
+    url = f"/economy/projects/{market.project.pk}/matches/"
+    pages = [client.get(url, {"page": n}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+             for n in (1, 2)]
+    assert "1–4 of 7 matches shown, best first." in pages[0]
+    assert "5–7 of 7 matches shown, best first." in pages[1]
+    assert '<ol start="5">' in pages[1]
+    assert 'aria-label="Pages of matches"' in pages[0]
+    assert '?page=2"' in pages[0]
+    ranking = [funder.pk for funder, _match in
+               queries.funders_for_project(cast.outsider, market.project)]
+    for position, pk in enumerate(ranking):
+        link = f'href="/economy/funders/{pk}/"'
+        assert [link in page for page in pages] == [position < 4, position >= 4], pk
+    assert all("Quiet fund" not in page for page in pages)
+    assert client.get(f"/economy/funders/{secret.pk}/matches/").status_code == 404
+    assert client.get(
+        f"/economy/projects/{market.private_project.pk}/matches/").status_code == 404
+    # The funder's side has one match: no pager, no note.
+    one = client.get(f"/economy/funders/{market.funder.pk}/matches/",
+                     HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'class="pager"' not in one
+    assert "shown, best first" not in one
+    # A page number that is no number shows the first page, not an error.
+    junk = client.get(url, {"page": "best"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert junk.status_code == 200
+    assert "1–4 of 7 matches shown" in junk.content.decode()
+
+
+def _indices(user, count: int) -> list:  # type: ignore[no-untyped-def]
+    """`count` indices defined by `user`, oldest first (the open-data index again)."""
+    from cybercommons.economy import services
+
+    services.ensure_built_in_indices()
+    base = IndexDefinition.objects.get(code="open-connectivity").definition
+    return [services.define_index(user, {**base, "code": f"mine-{n}", "name": f"Mine {n}"})
+            for n in range(count)]
+
+
+@pytest.mark.django_db
+def test_index_dropdowns_offer_the_built_in_and_newest_indices_and_link_to_all(
+        client, cast, small_store, monkeypatch):
+    from cybercommons.economy import views
+
+    mine = _indices(cast.owner, 4)
+    monkeypatch.setattr(views, "INDEX_CHOICES", 4)
+    offered = ["itu-idi-2023", "open-connectivity", "mine-3", "mine-2"]
+    pages = {
+        "rankings": client.get("/economy/rankings/", {"index": "open-connectivity"}),
+        "map": client.get("/economy/map/", {"layer": "index:open-connectivity"}),
+        "compare": client.get("/economy/rankings/compare/"),
+    }
+    for name, answer in pages.items():
+        html = answer.content.decode()
+        assert "Only 4 indices are offered here" in html, name
+        assert 'href="/economy/#indices-heading">All indices</a>' in html, name
+        assert 'aria-describedby="' in html, name
+        for code in offered:
+            assert f'value="{"index:" if name == "map" else ""}{code}"' in html, (name, code)
+        assert 'mine-0"' not in html, name  # the oldest defined, neither value nor link
+    # The index shown is always offered, even when it is not among the newest.
+    old = client.get("/economy/rankings/", {"index": mine[0].code}).content.decode()
+    assert 'value="mine-0" selected' in old
+    compared = client.get("/economy/rankings/compare/", {"a": "mine-1", "b": "mine-0"})
+    assert compared.content.decode().count('value="mine-0" selected') == 1
+    assert compared.content.decode().count('value="mine-1" selected') == 1
+    # Few enough indices: every one offered, no note.
+    monkeypatch.setattr(views, "INDEX_CHOICES", 6)
+    html = client.get("/economy/rankings/").content.decode()
+    assert "are offered here" not in html
+    assert 'aria-describedby="index-help"' not in html
+    assert all(f'value="{row.code}"' in html for row in mine)
+
+
+@pytest.mark.django_db
+def test_the_overview_lists_every_index_in_pages_each_once(client, cast, monkeypatch):
+    from cybercommons.economy import views
+
+    monkeypatch.setattr(views, "INDICES_PER_PAGE", 3)
+    mine = _indices(cast.owner, 5)
+    client.force_login(cast.outsider)
+    pages = [client.get("/economy/", {"indices": n}).content.decode() for n in (1, 2, 3)]
+    assert "Page 1 of 3" in pages[0]
+    assert '?indices=2"' in pages[0]
+    assert 'aria-label="Pages of indices"' in pages[0]
+    codes = ["itu-idi-2023", "open-connectivity", *(row.code for row in mine)]
+    for code in codes:
+        link = f'href="/economy/indices/{code}/"'
+        assert sorted(page.count(link) for page in pages) == [0, 0, 1], code
+    # Built-in first.
+    assert 'href="/economy/indices/itu-idi-2023/"' in pages[0]
+    assert 'href="/economy/indices/open-connectivity/"' in pages[0]

@@ -274,3 +274,81 @@ def test_a_moderator_reports_a_received_work_from_the_page(cast):
                                         {"comment": "Advert"})
     assert answer.status_code == 302
     assert "Received one" not in Client().get("/exchange/federated/").content.decode()
+
+
+def test_hash_lists_come_in_pages_by_name_each_once_for_moderators_only(cast):
+    from cybercommons.exchange.views import PAGE_SIZE
+
+    count = PAGE_SIZE + 3
+    # Made in an order their names do not sort in; the n-th holds n + 1 hashes.
+    sizes = {}
+    for n in range(count):
+        name = f"list {(n * 97) % count:03d}"
+        services.import_hash_list(cast.moderator, name=name, source="test",
+                                  lines=[f"{n:02x}{k:062x}" for k in range(n + 1)])
+        sizes[name] = n + 1
+    moderator = login(cast.moderator)
+    pages = [moderator.get("/exchange/moderation/hash-lists/", {"page": n}).content.decode()
+             for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert "Page 2 of 2" in pages[1]
+    assert '?page=2"' in pages[0]
+    assert 'aria-label="Pages of hash lists"' in pages[0]
+    for name, size in sizes.items():
+        row = f'<th scope="row">{name}</th><td>test</td><td class="num">{size}</td>'
+        assert sorted(page.count(row) for page in pages) == [0, 1], name
+    assert all(f">{name}<" in pages[0] for name in sorted(sizes)[:PAGE_SIZE])
+    for user in (cast.outsider, cast.owner, cast.teammate):
+        answer = login(user).get("/exchange/moderation/hash-lists/", {"page": 2})
+        assert answer.status_code == 403
+        assert "list 0" not in answer.content.decode()
+    assert Client().get("/exchange/moderation/hash-lists/", {"page": 2}).status_code == 302
+
+
+def servers(count: int) -> list:  # type: ignore[type-arg]
+    """`count` servers with a policy, made in an order their domains do not sort in.
+    Written directly: setting a policy through the page is tested above."""
+    from cybercommons.exchange.models import Instance, InstancePolicy
+
+    return [Instance.objects.create(domain=f"s{(n * 97) % count:03d}.example",
+                                    policy=InstancePolicy.LIMIT, note=f"note {n}")
+            for n in range(count)]
+
+
+def test_servers_with_a_policy_come_in_pages_by_domain_each_once(cast):
+    from cybercommons.exchange.views import PAGE_SIZE
+
+    made = servers(PAGE_SIZE + 3)
+    moderator = login(cast.moderator)
+    pages = [moderator.get("/exchange/moderation/servers/", {"page": n}).content.decode()
+             for n in (1, 2)]
+    assert "Page 1 of 2" in pages[0]
+    assert "Page 2 of 2" in pages[1]
+    assert '?page=1"' in pages[1]
+    assert 'aria-label="Pages of servers"' in pages[0]
+    for server in made:
+        row = f'<th scope="row">{server.domain}</th>'
+        assert sorted(page.count(row) for page in pages) == [0, 1], server.domain
+    domains = sorted(server.domain for server in made)
+    assert all(f">{domain}<" in pages[0] for domain in domains[:PAGE_SIZE])
+    assert all(f">{domain}<" in pages[1] for domain in domains[PAGE_SIZE:])
+    for user in (cast.outsider, cast.owner, cast.teammate):
+        answer = login(user).get("/exchange/moderation/servers/", {"page": 2})
+        assert answer.status_code == 403
+        assert ".example" not in answer.content.decode()
+    assert Client().get("/exchange/moderation/servers/", {"page": 2}).status_code == 302
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "many", "99"])
+def test_a_bad_page_number_of_servers_or_hash_lists_shows_a_real_page(cast, number):
+    from cybercommons.exchange.views import PAGE_SIZE
+
+    made = servers(PAGE_SIZE + 1)
+    page = login(cast.moderator).get("/exchange/moderation/servers/",
+                                     {"page": number}).content.decode()
+    last = number != "many"  # as Django's get_page: out of range → last page; junk → first
+    assert ("Page 2 of 2" if last else "Page 1 of 2") in page
+    assert sum(f">{s.domain}<" in page for s in made) == (1 if last else PAGE_SIZE)
+    lists = login(cast.moderator).get("/exchange/moderation/hash-lists/", {"page": number})
+    assert lists.status_code == 200
+    assert "No list yet." in lists.content.decode()

@@ -8,7 +8,7 @@ shape the answer; private fields of projects and funders are left null for outsi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -32,13 +32,14 @@ from cybercommons.economy.schemas import (
     EconomyImportRunPage,
     EconomyIndexIn,
     EconomyIndexOut,
+    EconomyIndexPage,
     EconomyIndicatorOut,
     EconomyIndicatorPage,
     EconomyInterestAnswerIn,
     EconomyInterestIn,
     EconomyInterestOut,
     EconomyInterestPage,
-    EconomyMatchOut,
+    EconomyMatchesOut,
     EconomyObservationFilters,
     EconomyObservationPage,
     EconomyProgressOut,
@@ -55,6 +56,10 @@ router = Router(tags=["economy"])
 CODE = r"^[A-Za-z0-9_.\-]{1,100}$"
 COUNTRY = r"^[A-Za-z]{2,3}$"
 MAX_ID = 2**63 - 1
+# How many ranked matches one answer carries. The whole ranking is computed either way (a
+# rank needs every pair's score), so the limit bounds the answer, not the work.
+MATCH_LIMIT_DEFAULT = 50
+MATCH_LIMIT_MAX = 500
 
 
 def _nan_none(value: float | None) -> float | None:
@@ -144,11 +149,17 @@ def _index_out(row: Any) -> dict[str, Any]:
             "missing_data_rule_message": explanations.as_json(rule)}
 
 
-@router.get("/indices", response=list[EconomyIndexOut], auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
-            operation_id="economy_indices_list", summary="Composite index definitions")
-def list_indices(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/indices", response=EconomyIndexPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
+            operation_id="economy_indices_list",
+            summary="Composite index definitions, by code")
+def list_indices(request: HttpRequest, response: HttpResponse,
+                 page: Query[PageParams]) -> dict[str, Any]:
+    # Any signed-in person may define an index, so the list has no natural end: paged.
     services.ensure_built_in_indices()
-    return [_index_out(row) for row in policy.index_definitions(viewer(request))]
+    result = paginate(request, response, policy.index_definitions(viewer(request)), page=page,
+                      key="code", name="economy-indices")
+    result["items"] = [_index_out(row) for row in result["items"]]
+    return result
 
 
 @router.get("/indices/{code}", response=EconomyIndexOut, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
@@ -316,16 +327,22 @@ def _registered(request: HttpRequest, payload: Any, create: Callable[..., Any],
     return Status(201, shape(request, create(signed_in(request), organisation, **fields)))
 
 
-def _matches_out(pairs: Iterable[tuple[Any, Any]]) -> list[dict[str, Any]]:
-    """Ranked matches with each component's reason as a sentence in the request's language
-    and as the kernel's code and values."""
-    return [{"project": int(match.project_id), "funder": int(match.funder_id),
-             "name": other.name, "score": match.score, "eligible": match.eligible,
-             "components": [{"name": c.name, "fit": c.fit, "weight": c.weight,
-                             "reason": explanations.render(c.reason),
-                             "reason_message": explanations.as_json(c.reason)}
-                            for c in match.components]}
-            for other, match in pairs]
+def _matches_out(ranked: queries.TopMatches) -> dict[str, Any]:
+    """The best of the ranked matches with each component's reason as a sentence in the
+    request's language and as the kernel's code and values, and how many there are."""
+    items = [{"project": int(match.project_id), "funder": int(match.funder_id),
+              "name": other.name, "score": match.score, "eligible": match.eligible,
+              "components": [{"name": c.name, "fit": c.fit, "weight": c.weight,
+                              "reason": explanations.render(c.reason),
+                              "reason_message": explanations.as_json(c.reason)}
+                             for c in match.components]}
+             for other, match in ranked.rows]
+    return {"items": items, "total": ranked.total}
+
+
+MatchLimit = Query(MATCH_LIMIT_DEFAULT, ge=1, le=MATCH_LIMIT_MAX,
+                   description="how many of the best matches to return "
+                   f"(at most {MATCH_LIMIT_MAX}); `total` counts them all")
 
 
 @router.get("/projects", response=EconomyProjectPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
@@ -360,13 +377,13 @@ def update_project(request: HttpRequest, payload: EconomyProjectPatch,
     return _project_out(request, project)
 
 
-@router.get("/projects/{pk}/matches", response=list[EconomyMatchOut], auth=PUBLIC,
+@router.get("/projects/{pk}/matches", response=EconomyMatchesOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_project_matches",
-            summary="Funders ranked for a project, with the reasons")
-def project_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)
-                    ) -> list[dict[str, Any]]:
+            summary="The best funders for a project, ranked, with the reasons")
+def project_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID),
+                    limit: int = MatchLimit) -> dict[str, Any]:
     project = _get_project(request, pk)
-    return _matches_out(queries.funders_for_project(viewer(request), project))
+    return _matches_out(queries.top_funders_for_project(viewer(request), project, limit))
 
 
 @router.get("/funders", response=EconomyFunderPage, auth=PUBLIC, openapi_extra=PUBLIC_OPENAPI,
@@ -390,13 +407,13 @@ def create_funder(request: HttpRequest, payload: EconomyFunderIn) -> Status:
     return _registered(request, payload, services.create_funder, _funder_out)
 
 
-@router.get("/funders/{pk}/matches", response=list[EconomyMatchOut], auth=PUBLIC,
+@router.get("/funders/{pk}/matches", response=EconomyMatchesOut, auth=PUBLIC,
             openapi_extra=PUBLIC_OPENAPI, operation_id="economy_funder_matches",
-            summary="Projects ranked for a funder, with the reasons")
-def funder_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)
-                   ) -> list[dict[str, Any]]:
+            summary="The best projects for a funder, ranked, with the reasons")
+def funder_matches(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID),
+                   limit: int = MatchLimit) -> dict[str, Any]:
     funder = _get_funder(request, pk)
-    return _matches_out(queries.projects_for_funder(viewer(request), funder))
+    return _matches_out(queries.top_projects_for_funder(viewer(request), funder, limit))
 
 
 # --- Expressions of interest --------------------------------------------------------------

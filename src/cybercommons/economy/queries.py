@@ -548,3 +548,23 @@ def projects_for_funder(viewer: Viewer, funder: Funder) -> list[tuple[Project, m
     ranked = matching.rank_projects(kernel_funder(funder),
                                     [kernel_project(p) for p in projects.values()])
     return [(projects[m.project_id], m) for m in ranked]
+
+
+@dataclass(frozen=True)
+class TopMatches:
+    """The first rows of a ranking of matches, and how many the whole ranking holds."""
+
+    rows: list[tuple[Any, matching.Match]]
+    total: int
+
+
+def top_funders_for_project(viewer: Viewer, project: Project, limit: int) -> TopMatches:
+    """The ``limit`` best funders of :func:`funders_for_project`, in its order."""
+    ranked = funders_for_project(viewer, project)
+    return TopMatches(ranked[:limit], len(ranked))
+
+
+def top_projects_for_funder(viewer: Viewer, funder: Funder, limit: int) -> TopMatches:
+    """The ``limit`` best projects of :func:`projects_for_funder`, in its order."""
+    ranked = projects_for_funder(viewer, funder)
+    return TopMatches(ranked[:limit], len(ranked))

@@ -79,6 +79,10 @@ class EconomyIndexOut(Schema):
     missing_data_rule_message: EconomyMessageOut | None = None
 
 
+class EconomyIndexPage(Page[EconomyIndexOut]):
+    pass
+
+
 class EconomyIndexIn(Schema):
     code: str = Field(max_length=60)
     name: str = Field(max_length=200)
@@ -281,6 +285,13 @@ class EconomyMatchOut(Schema):
     score: float
     eligible: bool
     components: list[EconomyMatchComponentOut]
+
+
+class EconomyMatchesOut(Schema):
+    """The best matches first, as many as ``limit`` asked, and how many there are in all."""
+
+    items: list[EconomyMatchOut]
+    total: int = Field(description="matches in the whole ranking, including those not shown")
 
 
 class EconomyInterestOut(Schema):

@@ -43,6 +43,13 @@ from cybercommons.economy.models import ExpressionOfInterest, IndexDefinition, I
 MAX_COMPARED = 5
 CSV_TYPE = "text/csv; charset=utf-8"
 PAGE_SIZE = 50  # projects or funders per page
+# A summary, not a list: the page says how many it shows.
+RECENT_IMPORTS = 20
+MATCHES_PER_PAGE = 50  # of a ranked list of matches, best first
+# Any signed-in person may define an index: the overview pages through all of them, and the
+# dropdowns of other pages offer the built-in ones and the newest others, up to this many.
+INDICES_PER_PAGE = 50
+INDEX_CHOICES = 50
 STATUS_LABELS = {
     "already_reached": gettext_lazy("target already reached"),
     "on_track": gettext_lazy("on track: reached by the target year at the current pace"),
@@ -82,15 +89,34 @@ def _index_row(request: HttpRequest, code: str) -> IndexDefinition:
     return row
 
 
+def _index_choices(request: HttpRequest, *selected: str) -> dict[str, Any]:
+    """The indices an index dropdown offers, and whether some were left out.
+
+    The built-in indices come first, then the most recently defined, up to ``INDEX_CHOICES``;
+    the ones already selected (``selected`` codes) are always offered so the form shows what
+    the page shows. The page links to the full list when some were left out.
+    """
+    visible = policy.index_definitions(request.user)
+    rows = list(visible.order_by("-built_in", "-created_at", "-pk")[:INDEX_CHOICES + 1])
+    capped = len(rows) > INDEX_CHOICES
+    rows = rows[:INDEX_CHOICES]
+    missing = set(selected) - {row.code for row in rows}
+    if missing:
+        rows += list(visible.filter(code__in=missing))
+    rows.sort(key=lambda row: (not row.built_in, row.name, row.pk))
+    return {"indices": rows, "indices_capped": capped, "index_choices": INDEX_CHOICES}
+
+
 # --- Overview ----------------------------------------------------------------------------
 
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     services.ensure_built_in_indices()
+    indices = policy.index_definitions(request.user).order_by("-built_in", "name", "pk")
     return render(request, "economy/pages/overview.html", {
         "indicators": queries.indicators_with_data(request.user),
-        "indices": policy.index_definitions(request.user),
+        "indices": Paginator(indices, INDICES_PER_PAGE).get_page(request.GET.get("indices")),
         "can_import": policy.can_import(request.user),
     })
 
@@ -148,9 +174,10 @@ def world_map(request: HttpRequest) -> HttpResponse:
     svg = render_svg(charts.world_map(
         data["values"], title=f"{data['title']} ({data['year'] or '—'})", legend=data["unit"],
         reverse=data["reverse"])) if data["values"] else None
+    shown = data["obj"].code if data["kind"] == "index" else ""
     context = {**data, "svg": svg,
                "indicators": queries.indicators_with_data(request.user),
-               "indices": policy.index_definitions(request.user),
+               **_index_choices(request, shown),
                "countries": len(data["values"])}
     template = ("economy/partials/map.html" if request.htmx  # type: ignore[attr-defined]
                 else "economy/pages/map.html")
@@ -187,8 +214,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
     _name_in_language(r.country for r in table.rows)
     regions = (Country.objects.exclude(region_code="").values_list("region_code", "region")
                .distinct().order_by("region"))
-    context = {"table": table, "filters": filters, "indices": policy.index_definitions(
-        request.user), "regions": regions, "incomes": IncomeGroup.choices,
+    context = {"table": table, "filters": filters, **_index_choices(request, row.code),
+               "regions": regions, "incomes": IncomeGroup.choices,
                "query": request.GET.urlencode(),
                "missing_rule": explanations.render(table.missing_data_rule)}
     template = ("economy/partials/ranking_table.html" if request.htmx  # type: ignore[attr-defined]
@@ -208,8 +235,6 @@ def rankings_csv(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def rank_compare(request: HttpRequest) -> HttpResponse:
-    services.ensure_built_in_indices()
-    indices = policy.index_definitions(request.user)
     a = _index_row(request, request.GET.get("a", "itu-idi-2023"))
     b = _index_row(request, request.GET.get("b", "open-connectivity"))
     result = queries.compare(request.user, a, b, _year(request))
@@ -224,7 +249,8 @@ def rank_compare(request: HttpRequest) -> HttpResponse:
         result.countries[s.geo] for s in shifts if s.geo in result.countries)}
     moves = [(s, countries.get(s.geo)) for s in shifts]
     return render(request, "economy/pages/rank_compare.html", {
-        "result": result, "moves": moves, "indices": indices, "query": request.GET.urlencode(),
+        "result": result, "moves": moves, **_index_choices(request, a.code, b.code),
+        "query": request.GET.urlencode(),
     })
 
 
@@ -435,7 +461,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 column_map=column_map)
             return redirect("core:progress", key=progress.key)
     return render(request, "economy/pages/import.html", {
-        "form": form, "runs": policy.import_runs(request.user)[:20],
+        "form": form, "runs": policy.import_runs(request.user).order_by(
+            "-started_at", "-pk")[:RECENT_IMPORTS],
+        "recent_imports": RECENT_IMPORTS,
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -548,12 +576,18 @@ def project_link(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("economy:project-detail", pk=project.pk)
 
 
+def _ranked_page(request: HttpRequest, ranked: list[Any]) -> Any:
+    """One page of a ranked list of matches. The ranking is the kernel's, whole and
+    deterministic (equal scores are ordered by id), so pages neither overlap nor skip."""
+    return Paginator(ranked, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
+
+
 @require_GET
 def project_matches(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     return render(request, "economy/pages/matches.html", {
         "subject": project, "kind": "project",
-        "matches": queries.funders_for_project(request.user, project),
+        "page": _ranked_page(request, queries.funders_for_project(request.user, project)),
         "can_act": policy.can_edit_project(request.user, project),
         # One expression of interest per pair and direction: no second form for a pair.
         "already": set(policy.interests(request.user).filter(project=project)
@@ -607,7 +641,7 @@ def funder_matches(request: HttpRequest, pk: int) -> HttpResponse:
     funder = _funder(request, pk)
     return render(request, "economy/pages/matches.html", {
         "subject": funder, "kind": "funder",
-        "matches": queries.projects_for_funder(request.user, funder),
+        "page": _ranked_page(request, queries.projects_for_funder(request.user, funder)),
         "can_act": policy.can_edit_funder(request.user, funder),
         "already": set(policy.interests(request.user).filter(funder=funder)
                        .values_list("project_id", flat=True)),

@@ -634,9 +634,11 @@ def hash_lists(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
     from django.db.models import Count
 
-    lists = policy.hash_lists(request.user).annotate(size=Count("entries"))
-    return render(request, "exchange/pages/hash_lists.html",
-                  {"form": form, "lists": lists, "report": report})
+    # By name, then key: one total order, so that pages neither overlap nor skip a list.
+    lists = policy.hash_lists(request.user).annotate(size=Count("entries")).order_by("name", "pk")
+    return render(request, "exchange/pages/hash_lists.html", {
+        "form": form, "report": report,
+        "lists": Paginator(lists, PAGE_SIZE).get_page(request.GET.get("page"))})
 
 
 @login_required
@@ -653,8 +655,9 @@ def instances(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("exchange:instances")
-    return render(request, "exchange/pages/instances.html",
-                  {"form": form, "instances": policy.instances(request.user)})
+    servers = policy.instances(request.user).order_by("domain", "pk")
+    return render(request, "exchange/pages/instances.html", {
+        "form": form, "instances": Paginator(servers, PAGE_SIZE).get_page(request.GET.get("page"))})
 
 
 def _federation_page(request: HttpRequest, form: FollowRemoteForm, status: int = 200
