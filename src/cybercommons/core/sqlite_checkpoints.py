@@ -6,7 +6,7 @@ disk. A large write (a TAXII envelope of 1,000 objects in a collection of a mill
 dirties about a thousand scattered index pages) then waits some 35 ms for a copy that no
 reader needs. SQLite's documentation suggests running checkpoints from another thread
 instead; each process that opens a file database starts one thread for it, which runs a
-PASSIVE checkpoint (it never blocks readers or writers) whenever the log has grown. The
+PASSIVE checkpoint (it never blocks readers or writers) after other connections commit. The
 automatic checkpoint stays, at a higher threshold, as a backstop should the thread fall
 behind.
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 # Pages the log may hold before a commit checkpoints by itself (SQLite's default is 1,000).
 BACKSTOP_PAGES = 10_000
+
 
 @dataclass
 class _Worker:
