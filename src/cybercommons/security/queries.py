@@ -120,12 +120,22 @@ def taxii_page(qs: QuerySet[StixObject], spec: FilterSpec, scope: str,
 
 
 def collection_for(viewer: policy.Viewer, root_slug: str, key: str) -> Collection | None:
-    """A collection by id or alias, if the viewer may read or write it (else ``None``)."""
-    qs = policy.visible_collections(viewer).filter(api_root__slug=root_slug)
+    """A collection by id or alias, if the viewer may read or write it (else ``None``).
+
+    Looked up by its key first, then judged by ``policy.can_read``/``can_write`` (what
+    ``policy.visible_collections`` selects): every TAXII request starts here, and the
+    one-collection checks mostly decide without a query.
+    """
+    qs = Collection.objects.filter(api_root__slug=root_slug).select_related("api_root")
     try:
-        return qs.filter(pk=uuid.UUID(key)).first()
+        collection = qs.filter(pk=uuid.UUID(key)).first()
     except ValueError:
-        return qs.filter(alias=key).first() if key else None
+        collection = qs.filter(alias=key).first() if key else None
+    if collection is None:
+        return None
+    if policy.can_read(viewer, collection) or policy.can_write(viewer, collection):
+        return collection
+    return None
 
 
 def search_objects(viewer: policy.Viewer, *, q: str = "", type: str = "", label: str = "",

@@ -113,9 +113,9 @@ def _api_root(root: str) -> ApiRoot:
 
 
 def _collection(user: User | AnonymousUser, root: str, collection_id: str) -> Collection:
-    _api_root(root)
     collection = queries.collection_for(user, root, collection_id)
     if collection is None:
+        _api_root(root)  # an unknown API root is named as such
         raise not_found(f"no collection {collection_id!r} in API root {root!r}")
     return collection
 
