@@ -155,6 +155,30 @@ def test_projects_are_created_through_the_api_by_editors_only(client, cast):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("amount", "reason"), [
+    ("1e20", "less than 100 trillion"), (1e15, "less than 100 trillion"),
+    ("12.345", "two decimal places"), (-1, "zero or more")])
+def test_an_amount_the_columns_cannot_hold_is_refused_and_the_lists_still_read(
+        client, cast, amount, reason):
+    payload = {"organisation": "ministry-ict", "name": "Priced project", "country": "KE",
+               "sdg_targets": ["9.c"], "budget_usd": amount}
+    client.force_login(cast.owner)
+    refused = client.post(f"{API}/projects", json.dumps(payload),
+                          content_type="application/json")
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == "application/problem+json"
+    assert reason in json.dumps(refused.json())
+    assert "budget_usd" in json.dumps(refused.json())
+    kept = client.post(f"{API}/projects", json.dumps({**payload, "budget_usd": "12.34"}),
+                       content_type="application/json")
+    assert kept.status_code == 201
+    listed = client.get(f"{API}/projects")
+    assert listed.status_code == 200
+    assert [p["budget_usd"] for p in listed.json()["items"] if p["name"] == "Priced project"] \
+        == ["12.34"]
+
+
+@pytest.mark.django_db
 def test_indices_are_listed_with_the_built_in_idi(client, db):
     services.ensure_built_in_indices()
     codes = [i["code"] for i in client.get(f"{API}/indices").json()["items"]]

@@ -216,6 +216,10 @@ def _strings(value: Any, field: str, pattern: re.Pattern[str], what: str) -> lis
     return sorted(dict.fromkeys(items))
 
 
+_CENT = Decimal("0.01")
+_MONEY_LIMIT = Decimal(10) ** 14
+
+
 def _money(value: Any, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -226,7 +230,15 @@ def _money(value: Any, field: str) -> Decimal | None:
                            field=field) from None
     if amount < 0 or not amount.is_finite():
         raise ServiceError(_("%(field)s must be zero or more") % {"field": field}, field=field)
-    return amount
+    # The columns hold 16 digits, two of them cents: a larger or finer amount would be
+    # stored, then fail to be read back.
+    if amount >= _MONEY_LIMIT:
+        raise ServiceError(_("%(field)s must be less than 100 trillion US dollars")
+                           % {"field": field}, field=field)
+    if amount != amount.quantize(_CENT):
+        raise ServiceError(_("%(field)s may have at most two decimal places (cents)")
+                           % {"field": field}, field=field)
+    return amount.quantize(_CENT)
 
 
 def _countries(value: Any, field: str) -> list[str]:
