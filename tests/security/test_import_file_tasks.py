@@ -242,6 +242,16 @@ def test_a_bad_upload_is_a_400_problem_and_starts_nothing(
     assert not Progress.objects.exists()
 
 
+def test_a_form_with_a_malformed_length_header_is_a_4xx_not_a_500(world: World) -> None:
+    response = bearer(world, world.carol).post(
+        f"{API}/collections/{world.collection.pk}/imports",
+        {"kind": "stix", "file": SimpleUploadedFile("b.json", bundle_bytes(indicator(1)))},
+        CONTENT_LENGTH="many")
+    assert 400 <= response.status_code < 500
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert not ImportJob.objects.exists()
+
+
 def test_a_form_may_give_a_url_instead_of_a_file(world: World, served: str) -> None:
     response = bearer(world, world.carol).post(
         f"{API}/collections/{world.collection.pk}/imports",
