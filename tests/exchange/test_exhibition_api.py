@@ -6,7 +6,6 @@ exhibition's actor. Each has its outsider."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -20,7 +19,7 @@ from cybercommons.exchange import services
 from cybercommons.exchange.federation import inbound, outbound
 from cybercommons.exchange.models import Exhibition, Follower, FollowState
 from cybercommons.exchange.services import ExchangeAction, TextInput
-from tests.exchange.conftest import as_user, body, waiting_follow_requests
+from tests.exchange.conftest import as_user, body, waiting_follow_requests, walk_pages
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/exchange"
@@ -316,48 +315,21 @@ def requests_in_queue(cast):  # type: ignore[no-untyped-def]
                                ("tour", to_tour))}
 
 
-def walk(client, url: str, size: int) -> tuple[list[int], int]:  # type: ignore[no-untyped-def]
-    """Follow the Link headers from `url` to the last page: the ids seen, and how many pages.
-    Every page but the last is full and names its successor in both `next` and Link; only
-    an empty list has an empty page."""
-    ids: list[int] = []
-    pages = 0
-    next_url: str | None = url
-    while next_url:
-        answer = client.get(next_url)
-        assert answer.status_code == 200, answer.content
-        page = answer.json()
-        assert set(page) == {"items", "next"}
-        assert len(page["items"]) <= size
-        assert page["items"] or pages == 0, "an empty page after a full one"
-        ids += [row["id"] for row in page["items"]]
-        pages += 1
-        if page["next"] is None:
-            assert "Link" not in answer
-            next_url = None
-        else:
-            assert len(page["items"]) == size
-            link = answer["Link"]
-            assert link.endswith('>; rel="next"')
-            next_url = link[1:link.index(">")]
-            assert parse_qs(urlsplit(next_url).query)["cursor"] == [page["next"]]
-        assert pages <= 20, "the pages never end"
-    return ids, pages
 
 
 def test_follow_requests_come_in_pages_and_each_is_seen_once_oldest_first(cast):
     expected = requests_in_queue(cast)
     moderator = as_user(cast.moderator)
-    ids, pages = walk(moderator, f"{API}/follow-requests?limit=3", 3)
+    ids, pages = walk_pages(moderator, f"{API}/follow-requests?limit=3", 3)
     assert (ids, pages) == (expected["all"], 4)
     # A list that ends exactly on a page boundary has no empty page after it.
-    assert walk(moderator, f"{API}/follow-requests?limit=5", 5) == (expected["all"], 2)
+    assert walk_pages(moderator, f"{API}/follow-requests?limit=5", 5) == (expected["all"], 2)
     # The filters stay on every page: the next link carries them along with the cursor.
-    assert walk(moderator, f"{API}/follow-requests?organisation=museum-of-sound&limit=2",
+    assert walk_pages(moderator, f"{API}/follow-requests?organisation=museum-of-sound&limit=2",
                 2) == (expected["museum"], 4)
-    assert walk(moderator, f"{API}/follow-requests?exhibition=tour&limit=2",
+    assert walk_pages(moderator, f"{API}/follow-requests?exhibition=tour&limit=2",
                 2) == (expected["tour"], 2)
-    assert walk(moderator, f"{API}/follow-requests?organisation=nobody&limit=2",
+    assert walk_pages(moderator, f"{API}/follow-requests?organisation=nobody&limit=2",
                 2) == ([], 1)
     # Without a limit, the default page holds them all.
     first = moderator.get(f"{API}/follow-requests").json()
@@ -376,7 +348,7 @@ def test_requests_arriving_or_answered_while_paging_shift_nothing(cast):
     newcomer = waiting_follow_requests(outbound.organisation_actor(cast.organisation), 1,
                                        at=timezone.now(), prefix="late")[0]
     link = first["Link"]
-    rest, _pages = walk(moderator, link[1:link.index(">")], 4)
+    rest, _pages = walk_pages(moderator, link[1:link.index(">")], 4)
     assert seen + rest == [pk for pk in expected if pk != expected[6]] + [newcomer.pk]
 
 
