@@ -13,6 +13,7 @@ from django.db import transaction
 
 from cybercommons.core import services
 from cybercommons.core.countries import sync_countries
+from cybercommons.core.geo import world_countries
 from cybercommons.core.models import Country, Membership, Organisation, Role, StakeholderType, User
 from cybercommons.core.modules import registry, resolve
 
@@ -97,3 +98,7 @@ def load_sample(stdout: IO[str] | None = None, admin_password: str = "") -> None
         if manifest.demo_loader:
             say(f"Loading the {manifest.label} sample…")
             resolve(manifest.demo_loader)(stdout=stdout)
+    # The world's country shapes are simplified once and kept in the data folder; doing it
+    # here spares the first visitor of a map page the few seconds it takes.
+    say("Preparing the world map…")
+    world_countries()

@@ -99,6 +99,9 @@ def test_demo_prepares_data_and_can_be_run_again(tmp_path: Path) -> None:
     assert f"password '{password}'" in second.stdout
     assert (tmp_path / "data" / "cybercommons.sqlite3").is_file()
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+    # The world map's shapes are ready before the first visitor asks for a map page.
+    assert "Preparing the world map" in first.stdout
+    assert list((tmp_path / "data" / "geo").glob("countries-default-*.geojson"))
     verify = run(["audit", "verify"], {}, tmp_path)
     assert verify.returncode == 0
     assert "intact" in verify.stdout
