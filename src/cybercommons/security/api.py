@@ -199,8 +199,8 @@ def _upload_form(request: HttpRequest) -> tuple[UploadImportIn, UploadedFile | N
     file's own size.
     """
     limit = max_document_bytes()
-    declared = str(request.META.get("CONTENT_LENGTH") or "0")
-    if declared.isdigit() and int(declared) > limit + _FORM_OVERHEAD:
+    # RequestLimitsMiddleware has refused a Content-Length that is not a number.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + _FORM_OVERHEAD:
         raise too_large(limit)
     try:
         fields = {key: request.POST[key] for key in request.POST}

@@ -26,7 +26,6 @@ from cybercommons.core.errors import ServiceError
 from cybercommons.core.models import User
 from cybercommons.core.progress import Tracker
 from cybercommons.security import policy
-from cybercommons.security.importers import url_fetch
 from cybercommons.security.importers.files import (
     KINDS,
     check_url_import,
@@ -44,7 +43,7 @@ REPORT_LIMIT = 1000
 def max_document_bytes() -> int:
     """The largest document an import takes, uploaded or fetched (20 MB unless the site
     sets ``CYBERCOMMONS_IMPORT_MAX_BYTES``): one limit, whichever way it arrives."""
-    return int(getattr(settings, "CYBERCOMMONS_IMPORT_MAX_BYTES", url_fetch.MAX_BYTES))
+    return int(settings.CYBERCOMMONS_IMPORT_MAX_BYTES)
 
 
 def start_url_import(actor: User, collection: Collection, kind: str, url: str) -> ImportJob:
@@ -144,8 +143,7 @@ def run_import(job: ImportJob, tracker: Tracker) -> dict[str, Any]:
         if not policy.can_write(job.owner, job.collection):
             raise policy.PermissionDenied(_("You may not add objects to this collection."))
         if job.url:
-            timeout = float(getattr(settings, "CYBERCOMMONS_IMPORT_TIMEOUT",
-                                    url_fetch.TIMEOUT_SECONDS))
+            timeout = float(settings.CYBERCOMMONS_IMPORT_TIMEOUT)
             report = import_url(job.owner, job.collection, job.kind, job.url,
                                 max_bytes=max_document_bytes(), timeout=timeout,
                                 tracker=tracker)
